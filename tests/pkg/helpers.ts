@@ -1,0 +1,112 @@
+// Shared helpers for the pkg tests: fixture fetching, building small .debs
+// with dpkg-deb, and creating empty dpkg admin directories.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, readdirSync, chmodSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(here, '../..');
+
+let fixtureDir: string | null | undefined;
+/** Run fixtures/fetch-debs.sh once; null (skip) only if apt-get download is unavailable. */
+export function fixtures(): string | null {
+  if (fixtureDir !== undefined) return fixtureDir;
+  const r = spawnSync('sh', [join(REPO, 'fixtures/fetch-debs.sh')], { encoding: 'utf8' });
+  if (r.status === 3 && !process.env.CI) {
+    console.warn(`SKIP fixture tests: apt-get download unavailable: ${r.stderr.trim()}`);
+    fixtureDir = null;
+  } else if (r.status !== 0) {
+    throw new Error(`fixtures/fetch-debs.sh failed: ${r.stderr}`);
+  } else {
+    fixtureDir = r.stdout.trim().split('\n').pop()!;
+  }
+  return fixtureDir;
+}
+export function fixture(name: string): string {
+  const dir = fixtures();
+  if (!dir) throw new Error('no fixtures');
+  const f = readdirSync(dir).find((x) => x.startsWith(name + '_') && x.endsWith('.deb'));
+  if (!f) throw new Error(`fixture ${name} missing`);
+  return join(dir, f);
+}
+
+export function tmp(prefix = 'rpkg-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** An empty dpkg admin dir inside a root, as dpkg expects it. */
+export function emptyRoot(): string {
+  const root = tmp('rpkg-root-');
+  mkdirSync(join(root, 'var/lib/dpkg/info'), { recursive: true });
+  mkdirSync(join(root, 'var/lib/dpkg/updates'), { recursive: true });
+  writeFileSync(join(root, 'var/lib/dpkg/status'), '');
+  writeFileSync(join(root, 'var/lib/dpkg/available'), '');
+  return root;
+}
+
+export interface DebSpec {
+  name: string;
+  version?: string;
+  arch?: string;
+  fields?: Record<string, string>;
+  /** path -> content (string) | {link} | {dir} | {mode, content} */
+  files?: Record<string, string | { link: string } | { dir: true } | { content: string; mode: number }>;
+  conffiles?: string[];
+  scripts?: Record<string, string>;
+  compress?: 'gzip' | 'xz' | 'zstd' | 'none';
+}
+
+/** Build a small .deb with dpkg-deb --build; returns its path. */
+export function buildDeb(spec: DebSpec, outDir = tmp('rpkg-deb-')): string {
+  const src = tmp('rpkg-src-');
+  mkdirSync(join(src, 'DEBIAN'));
+  const fields: Record<string, string> = {
+    Package: spec.name,
+    Version: spec.version ?? '1.0',
+    Architecture: spec.arch ?? 'all',
+    Maintainer: 'Test <test@example.org>',
+    ...spec.fields,
+  };
+  fields.Description ??= `test package ${spec.name}\n Long description.`;
+  writeFileSync(join(src, 'DEBIAN/control'), Object.entries(fields).map(([k, v]) => `${k}: ${v}\n`).join(''));
+  for (const [p, c] of Object.entries(spec.files ?? {})) {
+    const full = join(src, p);
+    mkdirSync(dirname(full), { recursive: true });
+    if (typeof c === 'string') writeFileSync(full, c);
+    else if ('link' in c) symlinkSync(c.link, full);
+    else if ('dir' in c) mkdirSync(full, { recursive: true });
+    else {
+      writeFileSync(full, c.content);
+      chmodSync(full, c.mode);
+    }
+  }
+  if (spec.conffiles) writeFileSync(join(src, 'DEBIAN/conffiles'), spec.conffiles.map((c) => c + '\n').join(''));
+  for (const [s, body] of Object.entries(spec.scripts ?? {})) {
+    writeFileSync(join(src, 'DEBIAN', s), body);
+    chmodSync(join(src, 'DEBIAN', s), 0o755);
+  }
+  const out = join(outDir, `${spec.name}_${fields.Version.replace(/^\d+:/, '')}_${fields.Architecture}.deb`);
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Z', spec.compress ?? 'xz', '--build', src, out], { stdio: 'pipe' });
+  return out;
+}
+
+/** Re-pack an existing .deb with another compressor. */
+export function recompress(deb: string, z: 'gzip' | 'xz' | 'zstd' | 'none' | 'bzip2', outDir = tmp('rpkg-rz-')): string {
+  const src = tmp('rpkg-raw-');
+  execFileSync('dpkg-deb', ['-R', deb, src]);
+  const out = join(outDir, deb.split('/').pop()!.replace(/\.deb$/, `.${z}.deb`));
+  if (z === 'bzip2') {
+    // dpkg-deb cannot write bzip2 members; assemble the ar by hand.
+    const ctl = tmp('rpkg-ctl-');
+    execFileSync('sh', ['-c', `cd "${src}/DEBIAN" && tar --owner=0 --group=0 -czf "${ctl}/control.tar.gz" . && cd "${src}" && tar --owner=0 --group=0 --exclude=./DEBIAN -cjf "${ctl}/data.tar.bz2" . && echo 2.0 > "${ctl}/debian-binary" && cd "${ctl}" && ar rc "${out}" debian-binary control.tar.gz data.tar.bz2`]);
+    return out;
+  }
+  execFileSync('dpkg-deb', ['-Z', z, '--build', src, out], { stdio: 'pipe' });
+  return out;
+}
+
+export function sh(cmd: string, opts: { cwd?: string } = {}): string {
+  return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', cwd: opts.cwd, maxBuffer: 64 << 20 });
+}
