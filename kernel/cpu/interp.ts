@@ -1,0 +1,149 @@
+/**
+ * The interpreter: translates guest code into blocks of decoded instructions once, then runs the
+ * blocks' handlers. A block is a run of instructions ending at the first branch (or syscall, or
+ * after MAX_BLOCK instructions); blocks are cached per address space and chained to the block that
+ * followed them last time, so the steady state is: run handlers, check one pointer, continue.
+ *
+ * Faults are precise: handlers throw a GuestFault before changing architectural state where the
+ * manual says so, the loop knows which instruction of the block was running, and RIP is set to it.
+ * Stores into a page that holds translated code invalidate that page's blocks (self-modifying code
+ * and code loaded at run time by JITs and the dynamic linker).
+ */
+
+import { Insn } from './insn.js';
+import { Decoder } from './decoder.js';
+import { Cpu, STOP_BUDGET, STOP_NONE } from './state.js';
+import { GuestFault } from './fault.js';
+import { PAGE_SIZE } from '../mm/phys.js';
+import type { AddressSpace } from '../mm/aspace.js';
+import './ops/index.js';
+
+const MAX_BLOCK = 64;
+
+export class Block {
+  readonly insns: Insn[];
+  readonly addr: number;
+  readonly end: number;
+  readonly endsInBranch: boolean;
+  valid = true;
+  /** The block that ran after this one last time (a cheap guess for the next lookup). */
+  succ: Block | null = null;
+  succAddr = -1;
+
+  constructor(addr: number, insns: Insn[]) {
+    this.addr = addr;
+    this.insns = insns;
+    const last = insns[insns.length - 1];
+    this.end = last.next;
+    this.endsInBranch = last.branch;
+  }
+}
+
+/** The translated code of one address space. */
+export class CodeCache {
+  private readonly blocks = new Map<number, Block>();
+  private readonly byPage = new Map<number, Block[]>();
+  private readonly decoder = new Decoder();
+  readonly mem: AddressSpace;
+
+  constructor(mem: AddressSpace) {
+    this.mem = mem;
+    mem.pt.onCodeWrite = (vpn) => this.invalidatePage(vpn);
+  }
+
+  lookup(addr: number): Block {
+    const b = this.blocks.get(addr);
+    if (b !== undefined) return b;
+    return this.translate(addr);
+  }
+
+  private translate(addr: number): Block {
+    const insns: Insn[] = [];
+    let pc = addr;
+    while (insns.length < MAX_BLOCK) {
+      const i = new Insn();
+      try {
+        this.decoder.decode(this.mem, pc, i);
+      } catch (e) {
+        // A bad instruction after the first ends the block; it faults only if reached.
+        if (insns.length > 0 && e instanceof GuestFault) break;
+        throw e;
+      }
+      insns.push(i);
+      pc = i.next;
+      if (i.branch) break;
+    }
+    const b = new Block(addr, insns);
+    this.blocks.set(addr, b);
+    const first = Math.floor(addr / PAGE_SIZE);
+    const last = Math.floor((b.end - 1) / PAGE_SIZE);
+    for (let vpn = first; vpn <= last; vpn++) {
+      this.mem.pt.markCode(vpn);
+      let list = this.byPage.get(vpn);
+      if (!list) this.byPage.set(vpn, (list = []));
+      list.push(b);
+    }
+    return b;
+  }
+
+  invalidatePage(vpn: number): void {
+    const list = this.byPage.get(vpn);
+    if (list) {
+      for (const b of list) {
+        b.valid = false;
+        if (this.blocks.get(b.addr) === b) this.blocks.delete(b.addr);
+      }
+      this.byPage.delete(vpn);
+    }
+    this.mem.pt.codePages.delete(vpn);
+  }
+
+  invalidateAll(): void {
+    for (const vpn of [...this.byPage.keys()]) this.invalidatePage(vpn);
+  }
+}
+
+/**
+ * Runs the core until a handler asks for the kernel (c.stop, e.g. a syscall) or about `budget`
+ * instructions have retired. Returns the GuestFault that stopped it, or null.
+ */
+export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null {
+  c.stop = STOP_NONE;
+  let b: Block | null = null;
+  let k = 0;
+  try {
+    b = code.lookup(c.rip);
+    for (;;) {
+      const insns = b.insns;
+      const n = insns.length;
+      for (k = 0; k < n; k++) {
+        const i = insns[k];
+        i.fn(c, i);
+      }
+      c.retired += n;
+      if (!b.endsInBranch) c.rip = b.end;
+      if (c.stop !== STOP_NONE) return null;
+      budget -= n;
+      if (budget <= 0) {
+        c.stop = STOP_BUDGET;
+        return null;
+      }
+      const rip = c.rip;
+      const s: Block | null = b.succ;
+      if (s !== null && b.succAddr === rip && s.valid) b = s;
+      else {
+        const nb = code.lookup(rip);
+        b.succ = nb;
+        b.succAddr = rip;
+        b = nb;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof GuestFault)) throw e;
+    if (b !== null && k < b.insns.length) {
+      c.rip = b.insns[k].addr;
+      c.retired += k;
+    }
+    return e;
+  }
+}

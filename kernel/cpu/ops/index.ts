@@ -1,0 +1,9 @@
+/**
+ * Loads every instruction family, each of which registers its rows in the opcode tables.
+ * Add a family here when you add a file.
+ */
+import './alu.js';
+import './mov.js';
+import './branch.js';
+import './stack.js';
+import './misc.js';
