@@ -6,12 +6,15 @@
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { XzReadableStream } from 'xz-decompress';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { createRequire } from 'node:module';
+import type { XzReadableStream as XzType } from 'xz-decompress';
+import type { Decompress as ZstdType } from 'fzstd';
 import { PkgError } from './errors.js';
 
+// Both decoders are CommonJS; load them through require so plain Node ESM works.
 const require = createRequire(import.meta.url);
+const { XzReadableStream } = require('xz-decompress') as { XzReadableStream: typeof XzType };
+const { Decompress: ZstdDecompress } = require('fzstd') as { Decompress: typeof ZstdType };
 
 export type Compression = 'gzip' | 'xz' | 'zstd' | 'bzip2' | 'none';
 
@@ -28,7 +31,7 @@ export function compressionOf(member: string, base: string): Compression {
 }
 
 class ZstdTransform extends Transform {
-  private readonly d: ZstdDecompress;
+  private readonly d: ZstdType;
   constructor() {
     super();
     this.d = new ZstdDecompress((chunk) => {

@@ -4,7 +4,7 @@
 // source-only [arch] / <profile> restrictions, plus formatting for messages.
 
 import { PkgError } from './errors.js';
-import { parseVersion, VersionError, type VersionOp } from './version.js';
+import { parseVersion, versionSatisfies, VersionError, type VersionOp } from './version.js';
 
 export interface Relation {
   name: string;
@@ -79,4 +79,19 @@ export function formatRelation(r: Relation): string {
 
 export function formatGroup(g: RelationGroup): string {
   return g.map(formatRelation).join(' | ');
+}
+
+/** Does a concrete package (name, version, architecture) satisfy relation `r`? */
+export function relationMatches(r: Relation, name: string, version: string): boolean {
+  if (r.name !== name) return false;
+  if (!r.op) return true;
+  return versionSatisfies(version, r.op, r.version!);
+}
+
+/** Does a Provides entry satisfy `r`? Versioned provides match versioned relations. */
+export function provideMatches(r: Relation, prov: Relation): boolean {
+  if (r.name !== prov.name) return false;
+  if (!r.op) return true;
+  if (prov.op !== '=') return false; // an unversioned provide never satisfies a versioned relation
+  return versionSatisfies(prov.version!, r.op, r.version!);
 }

@@ -1,0 +1,34 @@
+// dpkg-divert's database (<admindir>/diversions: triples of lines "from",
+// "to", "package" where ":" means a local diversion). The unpacker consults it
+// so a diverted file of another package lands at its divert-to name.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { atomicWrite } from './db.js';
+
+export interface Diversion {
+  from: string;
+  to: string;
+  /** Package that made the diversion, or ':' for a local one. */
+  by: string;
+}
+
+export function readDiversions(admindir: string): Diversion[] {
+  const f = join(admindir, 'diversions');
+  if (!existsSync(f)) return [];
+  const lines = readFileSync(f, 'utf8').split('\n');
+  const out: Diversion[] = [];
+  for (let i = 0; i + 2 < lines.length; i += 3) out.push({ from: lines[i], to: lines[i + 1], by: lines[i + 2] });
+  return out;
+}
+
+export function writeDiversions(admindir: string, ds: Diversion[]): void {
+  atomicWrite(join(admindir, 'diversions'), ds.map((d) => `${d.from}\n${d.to}\n${d.by}\n`).join(''));
+}
+
+/** Where does package `pkg`'s file `path` go, given the diversions? */
+export function divertedPath(ds: Diversion[], path: string, pkg: string): string {
+  const d = ds.find((x) => x.from === path);
+  if (!d || d.by === pkg) return path;
+  return d.to;
+}

@@ -1,0 +1,236 @@
+// Installing .deb files: check the whole set first (nothing is changed when a
+// relation is unmet), then unpack each package in dependency order and
+// configure them, recording every dpkg state transition in status so that an
+// interrupted run is described by the database and can be finished.
+
+import { readdirSync, rmSync, writeFileSync, chmodSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspectDeb, type ControlMembers, type DebLayout } from './deb.js';
+import { Paragraph } from './control.js';
+import { formatConffilesField, isPresent, isConfigured, parseConffilesField, parseStatus, NATIVE_ARCH, type ConffileEntry } from './db.js';
+import { PkgError, EXIT_ERROR } from './errors.js';
+import { checkInstall, failIfProblems, orderForInstall, type Candidate } from './resolve.js';
+import { removeObsolete } from './unpack.js';
+import { unpackData } from './unpack.js';
+import { readDiversions } from './diversions.js';
+import { processConffile } from './conffiles.js';
+import { MAINTAINER_SCRIPTS, requireRunnable } from './scripts.js';
+import { runScript, stageControl, type Ctx } from './context.js';
+import { activate, activateForFiles, parseTriggersFile, recordInterests } from './triggers.js';
+import { depGroups, World } from './resolve.js';
+import { formatGroup } from './relations.js';
+
+export interface DebCandidate extends Candidate {
+  path: string;
+  layout: DebLayout;
+  files: ControlMembers['files'];
+}
+
+export async function loadCandidates(paths: string[]): Promise<DebCandidate[]> {
+  const out: DebCandidate[] = [];
+  for (const path of paths) {
+    const d = await inspectDeb(path);
+    const arch = d.control.get('Architecture')!;
+    const name = d.control.get('Package')!;
+    if (arch !== 'all' && arch !== NATIVE_ARCH) {
+      throw new PkgError(`package architecture (${arch}) does not match system (${NATIVE_ARCH}): ${path}`, EXIT_ERROR);
+    }
+    out.push({ name, version: d.control.get('Version')!, control: d.control, path, layout: d.layout, files: d.files });
+  }
+  return out;
+}
+
+export function scriptsOf(files: Map<string, unknown>): string[] {
+  return MAINTAINER_SCRIPTS.filter((s) => files.has(s));
+}
+
+/** dpkg -i: check, unpack all, configure all. */
+export async function installDebs(ctx: Ctx, paths: string[], opts: { configure?: boolean } = {}): Promise<DebCandidate[]> {
+  const cands = await loadCandidates(paths);
+  for (const c of cands) requireRunnable(ctx.runner, c.name, scriptsOf(c.files));
+  if (!ctx.forceDepends) failIfProblems(checkInstall(ctx.db, ctx.host, cands), 'Errors were encountered; nothing was changed.');
+  const ordered = orderForInstall(cands);
+  for (const c of ordered) await unpackOne(ctx, c);
+  if (opts.configure !== false) {
+    for (const c of ordered) await configureOne(ctx, c.name);
+    await processTriggers(ctx);
+  }
+  return ordered;
+}
+
+export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
+  const { db, root } = ctx;
+  const old = db.get(c.name);
+  const oldSt = parseStatus(old?.get('Status'));
+  const upgrading = !!old && isPresent(oldSt.state) && oldSt.state !== 'half-installed';
+  const oldVersion = old?.get('Version') ?? '';
+  const configuredVersion = old ? (isConfigured(oldSt.state) ? oldVersion : old.get('Config-Version') ?? '') : '';
+  const oldConffiles = parseConffilesField(old?.get('Conffiles'));
+  const oldFiles = old ? db.files(c.name) : [];
+  ctx.log(`${upgrading ? `Preparing to unpack ${c.path} (${c.version}) over (${oldVersion})` : `Selecting previously unselected package ${c.name}.\nUnpacking ${c.name} (${c.version})`} ...`);
+
+  const staged = stageControl(ctx, c.files);
+  const info = (n: string) => db.infoPath(c.name, n);
+  if (upgrading) await runScript(ctx, c.name, 'prerm', info('prerm'), ['upgrade', c.version], c.version);
+  try {
+    await runScript(ctx, c.name, 'preinst', join(staged, 'preinst'), upgrading ? ['upgrade', oldVersion] : configuredVersion ? ['install', configuredVersion] : ['install'], c.version);
+  } catch (e) {
+    // dpkg's unwinding: let the new postrm undo what preinst did.
+    await runScript(ctx, c.name, 'postrm', join(staged, 'postrm'), upgrading ? ['abort-upgrade', oldVersion] : ['abort-install'], c.version).catch(() => undefined);
+    if (upgrading) await runScript(ctx, c.name, 'postinst', info('postinst'), ['abort-upgrade', c.version], c.version).catch(() => undefined);
+    throw e;
+  }
+
+  // Record half-installed before the first byte lands, so a kill -9 leaves a described state.
+  const entry = c.control.clone();
+  entry.set('Status', 'install reinstreq half-installed');
+  if (oldConffiles.length) entry.set('Conffiles', formatConffilesField(oldConffiles));
+  if (configuredVersion) entry.set('Config-Version', configuredVersion);
+  db.put(entry);
+  db.commit();
+
+  const conffiles = parseConffileList(c.files.get('conffiles')?.data.toString('utf8'));
+  const result = await unpackData({
+    root, db, layout: c.layout, pkg: c.name, version: c.version, replaces: c.control.get('Replaces'),
+    conffiles, diversions: readDiversions(db.admindir), oldFiles, onProgress: ctx.onBytes,
+  });
+
+  // info/: drop the old version's files, install the new control members.
+  for (const f of db.infoFiles(c.name)) if (!f.endsWith('.list')) rmSync(f, { force: true });
+  for (const [name, f] of c.files) {
+    if (name === 'control') continue;
+    const dest = info(name);
+    writeFileSync(dest, f.data);
+    chmodSync(dest, f.mode & 0o777);
+    if (f.mtime) utimesSync(dest, f.mtime, f.mtime);
+  }
+  writeFileSync(info('list'), result.files.join('\n') + '\n');
+  const newSet = new Set(result.files);
+  removeObsolete(root, db, c.name, oldFiles, newSet, new Set(oldConffiles.map((x) => x.path)));
+  // Files taken over through Replaces leave the previous owner's list.
+  const byOwner = new Map<string, Set<string>>();
+  for (const [p, o] of result.takenOver) (byOwner.get(o) ?? byOwner.set(o, new Set()).get(o)!).add(p);
+  for (const [o, paths] of byOwner) {
+    writeFileSync(db.infoPath(o, 'list'), db.files(o).filter((f) => !paths.has(f)).map((f) => f + '\n').join(''));
+  }
+  if (upgrading) await runScript(ctx, c.name, 'postrm', info('postrm'), ['upgrade', c.version], c.version);
+
+  const triggers = parseTriggersFile(c.files.get('triggers')?.data.toString('utf8') ?? '');
+  recordInterests(db, c.name, triggers);
+  activateForFiles(db, result.files, c.name);
+
+  const cf: ConffileEntry[] = [...conffiles].map((path) => {
+    const prev = oldConffiles.find((o) => o.path === path);
+    return { path, hash: prev ? prev.hash : 'newconffile', flags: [] };
+  });
+  // Conffiles the new version dropped stay on disk, flagged obsolete, as dpkg does.
+  for (const o of oldConffiles) if (!conffiles.has(o.path)) cf.push({ path: o.path, hash: o.hash, flags: ['obsolete'] });
+  const done = db.get(c.name)!;
+  if (cf.length) done.set('Conffiles', formatConffilesField(cf));
+  else done.delete('Conffiles');
+  db.put(done);
+  db.setStatus(c.name, { want: 'install', flag: 'ok', state: 'unpacked' });
+  db.commit();
+  rmSync(join(db.admindir, 'tmp.ci'), { recursive: true, force: true });
+}
+
+export function parseConffileList(text: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const raw of (text ?? '').split('\n')) {
+    const l = raw.trim();
+    if (!l || l.startsWith('remove-on-upgrade ')) continue;
+    out.add(l);
+  }
+  return out;
+}
+
+export async function configureOne(ctx: Ctx, name: string): Promise<void> {
+  const { db } = ctx;
+  const p = db.get(name);
+  if (!p) throw new PkgError(`package ${name} is not installed and no information is available`, EXIT_ERROR);
+  const st = parseStatus(p.get('Status'));
+  if (st.state === 'installed') return;
+  if (st.state === 'half-installed' || st.flag === 'reinstreq') {
+    throw new PkgError(`package ${name} is in a very bad inconsistent state; you should reinstall it before attempting configuration`, EXIT_ERROR);
+  }
+  if (st.state !== 'unpacked' && st.state !== 'half-configured') {
+    throw new PkgError(`package ${name} is not ready for configuration (current status '${st.state}')`, EXIT_ERROR);
+  }
+  if (!ctx.forceDepends) {
+    const world = new World(db, ctx.host, []);
+    const lines: string[] = [];
+    for (const { field, group } of depGroups(p)) {
+      if (group.some((r) => world.satisfiers(r).some((w) => w.configured))) continue;
+      lines.push(` ${name} ${field === 'Pre-Depends' ? 'pre-depends on' : 'depends on'} ${formatGroup(group)}; however:`);
+      for (const r of group) {
+        const w = world.get(r.name);
+        lines.push(w && !w.configured ? `  Package ${r.name} is not configured yet.` : world.why(r));
+      }
+    }
+    if (lines.length) throw new PkgError(`dependency problems prevent configuration of ${name}:\n${lines.join('\n')}\nerror processing package ${name} (--configure): dependency problems - leaving unconfigured`, EXIT_ERROR);
+  }
+  ctx.log(`Setting up ${name} (${p.get('Version')}) ...`);
+  const configVersion = p.get('Config-Version') ?? '';
+  db.setStatus(name, { state: 'half-configured' });
+  db.commit();
+  const cf = parseConffilesField(p.get('Conffiles'));
+  const out: ConffileEntry[] = [];
+  for (const c of cf) {
+    if (c.flags.includes('obsolete')) {
+      out.push(c);
+      continue;
+    }
+    const r = processConffile(ctx.root, c.path, c.hash, ctx.policy);
+    if (r?.action === 'keep-with-dist') ctx.log(`Configuration file '${c.path}' modified by you; keeping it, new version installed as ${c.path}.dpkg-dist`);
+    if (r?.action === 'replace-with-old') ctx.log(`Installing new version of config file ${c.path}; your version kept as ${c.path}.dpkg-old`);
+    out.push({ path: c.path, hash: r ? r.hash : c.hash, flags: [] });
+  }
+  const q = db.get(name)!;
+  if (out.length) q.set('Conffiles', formatConffilesField(out));
+  q.delete('Config-Version');
+  db.put(q);
+  db.commit();
+  await runScript(ctx, name, 'postinst', db.infoPath(name, 'postinst'), ['configure', configVersion], p.get('Version') ?? '');
+  const triggers = parseTriggersFile(db.readInfo(name, 'triggers') ?? '');
+  for (const t of triggers.filter((x) => x.kind.startsWith('activate'))) activate(db, t.name, name);
+  db.setStatus(name, { state: 'installed' });
+  db.commit();
+}
+
+/** Run `postinst triggered` for packages with pending triggers. */
+export async function processTriggers(ctx: Ctx): Promise<void> {
+  for (const p of ctx.db.all()) {
+    const pend = p.get('Triggers-Pending');
+    if (!pend) continue;
+    const name = p.get('Package')!;
+    ctx.log(`Processing triggers for ${name} (${p.get('Version')}) ...`);
+    await runScript(ctx, name, 'postinst', ctx.db.infoPath(name, 'postinst'), ['triggered', pend.trim().split(/\s+/).join(' ')], p.get('Version') ?? '');
+    const q = ctx.db.get(name)!;
+    q.delete('Triggers-Pending');
+    ctx.db.put(q);
+    ctx.db.setStatus(name, { state: 'installed' });
+    ctx.db.commit();
+  }
+}
+
+/** configure --pending / -a: every unpacked or half-configured package, in dependency order. */
+export async function configurePending(ctx: Ctx): Promise<string[]> {
+  const pending = ctx.db.all().filter((p) => {
+    const s = parseStatus(p.get('Status'));
+    return s.state === 'unpacked' || s.state === 'half-configured';
+  });
+  const ordered = orderForInstall(pending.map((p) => ({ name: p.get('Package')!, version: p.get('Version')!, control: p })));
+  for (const c of ordered) await configureOne(ctx, c.name);
+  await processTriggers(ctx);
+  return ordered.map((c) => c.name);
+}
+
+export function listDir(p: string): string[] {
+  try {
+    return readdirSync(p);
+  } catch {
+    return [];
+  }
+}
+
+export { Paragraph };
