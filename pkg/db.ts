@@ -169,6 +169,11 @@ export class Database {
         return na < nb ? -1 : na > nb ? 1 : (a.get('Architecture') ?? '').localeCompare(b.get('Architecture') ?? '');
       });
     const text = entries.map((p) => p.toString()).join('\n');
+    const fmt = join(this.admindir, 'info/format');
+    if (!existsSync(fmt)) {
+      mkdirSync(join(this.admindir, 'info'), { recursive: true });
+      writeFileSync(fmt, '1\n');
+    }
     const status = join(this.admindir, 'status');
     atomicWrite(status, text + (text ? '\n' : ''), () => {
       rmSync(join(this.admindir, 'status-old'), { force: true });

@@ -104,6 +104,9 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
     chmodSync(dest, f.mode & 0o777);
     if (f.mtime) utimesSync(dest, f.mtime, f.mtime);
   }
+  if (!c.files.has('md5sums') && result.fileHashes.length) {
+    writeFileSync(info('md5sums'), result.fileHashes.map(([p, h]) => `${h}  ${p.slice(1)}\n`).join(''));
+  }
   writeFileSync(info('list'), result.files.join('\n') + '\n');
   const newSet = new Set(result.files);
   removeObsolete(root, db, c.name, oldFiles, newSet, new Set(oldConffiles.map((x) => x.path)));

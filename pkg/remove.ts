@@ -45,8 +45,8 @@ async function removeOne(ctx: Ctx, name: string): Promise<void> {
   const owners = db.fileOwners();
   removePaths(root, files.filter((f) => !confSet.has(f)), (f) => (owners.get(f) ?? []).some((o) => o !== name));
   await runScript(ctx, name, 'postrm', db.infoPath(name, 'postrm'), ['remove'], version);
-  // dpkg keeps the list (what is still on disk) and postrm for a later purge.
-  const left = files.filter((f) => f !== '/.' && existsOnDisk(root, f));
+  // dpkg keeps the list (what is still on disk and not shared) and postrm for a later purge.
+  const left = files.filter((f) => existsOnDisk(root, f) && !(owners.get(f) ?? []).some((o) => o !== name));
   for (const f of db.infoFiles(name)) if (!f.endsWith('.postrm') && !f.endsWith('.list')) rmSync(f, { force: true });
   recordInterests(db, name, []);
   if (conffiles.length) {

@@ -38,6 +38,8 @@ export interface UnpackResult {
   files: string[];
   /** md5 of each conffile as shipped (written to NAME.dpkg-new). */
   conffileHashes: Map<string, string>;
+  /** md5 of every regular file in archive order (dpkg writes md5sums when a .deb lacks them). */
+  fileHashes: [string, string][];
   /** Packages whose files we took over (path -> previous owner). */
   takenOver: Map<string, string>;
   bytes: number;
@@ -52,6 +54,7 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
   const replaces = parseRelationField(inp.replaces, 'Replaces').map((g) => g[0]);
   const files: string[] = [];
   const conffileHashes = new Map<string, string>();
+  const fileHashes: [string, string][] = [];
   const takenOver = new Map<string, string>();
   const deferred: { tmp: string; final: string }[] = [];
   const createdDirs: string[] = [];
@@ -156,8 +159,10 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
         chmodSync(tmp, h.mode ?? 0o644);
         if (isRoot) chownSync(tmp, h.uid ?? 0, h.gid ?? 0);
         utimesSync(tmp, mtime, mtime);
+        const digest = hash.digest('hex');
+        fileHashes.push([p, digest]);
         if (inp.conffiles.has(p)) {
-          conffileHashes.set(p, hash.digest('hex'));
+          conffileHashes.set(p, digest);
           return; // conffiles are installed at configure time
         }
       }
@@ -170,7 +175,7 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
 
   // Everything is extracted: now move the new objects into place, one rename each.
   for (const d of deferred) renameSync(d.tmp, d.final);
-  return { files, conffileHashes, takenOver, bytes };
+  return { files, conffileHashes, fileHashes, takenOver, bytes };
 }
 
 /**

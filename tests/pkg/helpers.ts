@@ -110,3 +110,34 @@ export function recompress(deb: string, z: 'gzip' | 'xz' | 'zstd' | 'none' | 'bz
 export function sh(cmd: string, opts: { cwd?: string } = {}): string {
   return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', cwd: opts.cwd, maxBuffer: 64 << 20 });
 }
+
+/** Run the CLI in-process-free (as a user would): node on the TS sources is not
+ *  possible without a loader, so tests call the library; this runs the built bin. */
+export function cliPath(): string {
+  return join(REPO, 'bin/rustos-pkg');
+}
+
+export interface TreeEntry {
+  type: string;
+  mode: number;
+  size: number;
+  md5?: string;
+  link?: string;
+}
+
+/** Snapshot a directory tree (excluding var/lib/dpkg) for comparisons. */
+export function snapshot(root: string, skip = /^\/var\/lib\/(dpkg|rustos-pkg)(\/|$)/): Map<string, TreeEntry> {
+  const out = new Map<string, TreeEntry>();
+  const text = sh(`cd '${root}' && find . -mindepth 1 -printf '%y %m %s %p\\t%l\\n' | sort`);
+  for (const line of text.split('\n').filter(Boolean)) {
+    const [head, link] = line.split('\t');
+    const m = /^(\S) (\d+) (\d+) \.(.*)$/.exec(head)!;
+    const path = m[4];
+    if (skip.test(path)) continue;
+    const e: TreeEntry = { type: m[1], mode: parseInt(m[2], 8), size: m[1] === 'f' ? Number(m[3]) : 0 };
+    if (m[1] === 'l') e.link = link;
+    if (m[1] === 'f') e.md5 = sh(`md5sum < '${join(root, path)}'`).split(' ')[0];
+    out.set(path, e);
+  }
+  return out;
+}
