@@ -1,7 +1,8 @@
 // Shared helpers for the pkg tests: fixture fetching, building small .debs
 // with dpkg-deb, and creating empty dpkg admin directories.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, readdirSync, chmodSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, readdirSync, chmodSync, symlinkSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,7 +137,7 @@ export function snapshot(root: string, skip = /^\/var\/lib\/(dpkg|rustos-pkg)(\/
     if (skip.test(path)) continue;
     const e: TreeEntry = { type: m[1], mode: parseInt(m[2], 8), size: m[1] === 'f' ? Number(m[3]) : 0 };
     if (m[1] === 'l') e.link = link;
-    if (m[1] === 'f') e.md5 = sh(`md5sum < '${join(root, path)}'`).split(' ')[0];
+    if (m[1] === 'f') e.md5 = createHash('md5').update(readFileSync(join(root, path))).digest('hex');
     out.set(path, e);
   }
   return out;
