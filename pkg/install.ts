@@ -90,10 +90,24 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
   db.commit();
 
   const conffiles = parseConffileList(c.files.get('conffiles')?.data.toString('utf8'));
-  const result = await unpackData({
-    root, db, layout: c.layout, pkg: c.name, version: c.version, replaces: c.control.get('Replaces'),
-    conffiles, diversions: readDiversions(db.admindir), oldFiles, onProgress: ctx.onBytes,
-  });
+  let result;
+  try {
+    result = await unpackData({
+      root, db, layout: c.layout, pkg: c.name, version: c.version, replaces: c.control.get('Replaces'),
+      conffiles, diversions: readDiversions(db.admindir), oldFiles, onProgress: ctx.onBytes,
+    });
+  } catch (e) {
+    // Nothing of the new version was renamed into place: the old state is intact, so restore it.
+    if (old) db.put(old);
+    else {
+      // dpkg keeps the selection: "install ok not-installed" with the architecture.
+      db.put(new Paragraph([['Package', c.name], ['Status', 'install ok not-installed'], ['Architecture', c.control.get('Architecture')!]]));
+    }
+    db.commit();
+    if (upgrading) await runScript(ctx, c.name, 'postinst', info('postinst'), ['abort-upgrade', c.version], c.version).catch(() => undefined);
+    rmSync(join(db.admindir, 'tmp.ci'), { recursive: true, force: true });
+    throw e;
+  }
 
   // info/: drop the old version's files, install the new control members.
   for (const f of db.infoFiles(c.name)) if (!f.endsWith('.list')) rmSync(f, { force: true });

@@ -3,19 +3,12 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database } from '../../pkg/db.js';
 import { installDebs } from '../../pkg/install.js';
 import { removePackages } from '../../pkg/remove.js';
-import { SkipRunner } from '../../pkg/scripts.js';
-import type { Ctx } from '../../pkg/context.js';
-import type { ConfPolicy } from '../../pkg/conffiles.js';
-import { buildDeb, emptyRoot, fixture, fixtures, sh, snapshot, tmp } from './helpers.js';
+import { buildDeb, ctxFor, emptyRoot, fixture, fixtures, sh, snapshot, tmp } from './helpers.js';
 
 const have = fixtures() !== null;
 
-export function ctxFor(root: string, policy: ConfPolicy = 'default', host: Database | null = null): Ctx {
-  return { root, db: Database.load(join(root, 'var/lib/dpkg'), { create: true }), host, runner: new SkipRunner(), policy, forceDepends: false, log: () => undefined };
-}
 
 function dpkg(root: string, args: string): string {
   return sh(`dpkg --root='${root}' --force-script-chrootless --force-not-root ${args} 2>&1`);

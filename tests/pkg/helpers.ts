@@ -7,6 +7,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { Database } from '../../pkg/db.js';
+import { SkipRunner } from '../../pkg/scripts.js';
+import type { Ctx } from '../../pkg/context.js';
+import type { ConfPolicy } from '../../pkg/conffiles.js';
+
+/** A --no-scripts context on a root (optionally with the host's database). */
+export function ctxFor(root: string, policy: ConfPolicy = 'default', host: Database | null = null): Ctx {
+  return { root, db: Database.load(join(root, 'var/lib/dpkg'), { create: true }), host, runner: new SkipRunner(), policy, forceDepends: false, log: () => undefined };
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, '../..');
 
@@ -140,5 +150,40 @@ export function snapshot(root: string, skip = /^\/var\/lib\/(dpkg|rustos-pkg)(\/
     if (m[1] === 'f') e.md5 = createHash('md5').update(readFileSync(join(root, path))).digest('hex');
     out.set(path, e);
   }
+  return out;
+}
+
+export interface RawEntry {
+  name: string;
+  type?: 'file' | 'directory' | 'symlink' | 'link' | 'character-device' | 'fifo';
+  content?: string;
+  linkname?: string;
+  mode?: number;
+}
+
+/** Build a .deb by hand (tar-stream + ar) so tests can craft archives dpkg-deb refuses to build. */
+export async function rawDeb(name: string, entries: RawEntry[], control: Record<string, string> = {}): Promise<string> {
+  const tarStream = await import('tar-stream');
+  const { gzipSync } = await import('node:zlib');
+  const { buildAr } = await import('../../pkg/ar.js');
+  const mk = async (items: RawEntry[]) => {
+    const pack = tarStream.pack();
+    const chunks: Buffer[] = [];
+    pack.on('data', (c: Buffer) => chunks.push(c));
+    const done = new Promise((r) => pack.on('end', r));
+    for (const e of items) {
+      const type = e.type ?? 'file';
+      const body = type === 'file' ? Buffer.from(e.content ?? '') : undefined;
+      pack.entry({ name: e.name, type, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), linkname: e.linkname, size: body?.length ?? 0, uname: 'root', gname: 'root' }, body);
+    }
+    pack.finalize();
+    await done;
+    return gzipSync(Buffer.concat(chunks));
+  };
+  const ctl = { Package: name, Version: '1.0', Architecture: 'all', Maintainer: 'T <t@example.org>', Description: 'crafted', ...control };
+  const controlTar = await mk([{ name: './', type: 'directory' }, { name: './control', content: Object.entries(ctl).map(([k, v]) => `${k}: ${v}\n`).join('') }]);
+  const dataTar = await mk(entries);
+  const out = join(tmp('rpkg-raw-'), `${name}.deb`);
+  writeFileSync(out, buildAr([{ name: 'debian-binary', data: Buffer.from('2.0\n') }, { name: 'control.tar.gz', data: controlTar }, { name: 'data.tar.gz', data: dataTar }]));
   return out;
 }
