@@ -84,7 +84,8 @@ export class Decoder {
       if (i.rep === 0xf3 && d.pfx.f3) { v = d.pfx.f3; i.rep = 0; }
       else if (i.rep === 0xf2 && d.pfx.f2) { v = d.pfx.f2; i.rep = 0; }
       else if (i.rep === 0 && opsize16 && d.pfx.p66) { v = d.pfx.p66; opsize16 = false; }
-      else if (i.rep === 0 && !opsize16) v = d.pfx.none;
+      // No 66 variant: 66 is the operand-size prefix of the plain row (bsf r16, r/m16).
+      else if (i.rep === 0) v = d.pfx.none;
       if (v === undefined) throw this.ud();
       d = v;
     }

@@ -7,3 +7,8 @@ import './mov.js';
 import './branch.js';
 import './stack.js';
 import './misc.js';
+import './muldiv.js';
+import './shift.js';
+import './bits.js';
+import './atomic.js';
+import './string.js';
