@@ -16,7 +16,7 @@ export const FX1C = { LAHF: 1 << 0, ABM: 1 << 5 };
 
 /** The feature words reported; instruction families raise bits as they become complete. */
 export const features = {
-  leaf1Edx: F1D.TSC | F1D.CX8 | F1D.CMOV | F1D.SSE | F1D.SSE2,
+  leaf1Edx: F1D.TSC | F1D.CX8 | F1D.CMOV | F1D.FXSR | F1D.SSE | F1D.SSE2,
   leaf1Ecx: F1C.POPCNT,
   leaf7Ebx: 0,
   leaf7Ecx: 0,

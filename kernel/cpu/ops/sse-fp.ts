@@ -1,0 +1,252 @@
+/**
+ * SSE/SSE2 floating-point arithmetic: add, sub, mul, div, sqrt in their ps/pd/ss/sd forms
+ * (0F 51, 58, 59, 5C, 5E with none/66/F3/F2), with IEEE results bit for bit and the MXCSR sticky
+ * flags IE, DE, ZE, OE, UE and PE.
+ *
+ * How results stay exact: JS doubles are IEEE binary64 with round-to-nearest, so double results
+ * are the hardware's; float results are computed in double and rounded once with Math.fround,
+ * which is correct for + - * / sqrt of float operands (53 >= 2*24 + 2). NaNs never go through JS
+ * arithmetic (it loses payloads): they are propagated through the integer views as the hardware
+ * does (first operand's NaN quieted, else the second's; an invalid operation gives the default
+ * negative QNaN). Inexactness comes from error-free transformations (TwoSum, Dekker's product) on
+ * operands scaled into a safe exponent range, so PE/UE/OE cost a few flops, no BigInt.
+ *
+ * Limits: arithmetic rounds to nearest whatever MXCSR.RC says (conversions honour RC, see
+ * sse-cvt.ts); exceptions are always treated as masked (no SIGFPE for unmasked ones).
+ * DAZ and FZ are honoured. Underflow uses x86's tininess-after-rounding rule.
+ */
+
+import type { Cpu } from '../state.js';
+import type { Insn } from '../insn.js';
+import { defPfx, MAP_0F } from '../optable.js';
+import {
+  S32, SF64, SF32, BF64, BI32, src128, src64, src32, isSNaN64, isSNaN32,
+  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr,
+  MX_IE, MX_DE, MX_ZE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ,
+} from './sse-common.js';
+
+export const ADD = 8, MUL = 9, SUB = 12, DIV = 14, SQRT = 1;
+
+const TWO500 = 2 ** 500, TWOM500 = 2 ** -500, TWOM900 = 2 ** -900, MIN_NORMAL = 2 ** -1022;
+
+/** Dekker's product of x and y is error-free here: no split overflows, no error term is subnormal. */
+function safeMul(x: number, y: number, p: number): boolean {
+  const ax = Math.abs(x), ay = Math.abs(y);
+  return ax < TWO500 && ax > TWOM500 && ay < TWO500 && ay > TWOM500 && Math.abs(p) > TWOM900;
+}
+const MIN_NORMAL32 = 2 ** -126;
+
+/** Exponent of the last frexp argument. */
+let fexp = 0;
+/** x (finite, nonzero) as m * 2^fexp with |m| in [1, 2), sign kept. */
+function frexp(x: number): number {
+  BF64[0] = x;
+  let hi = BI32[1];
+  let e = (hi >>> 20) & 0x7ff;
+  let adj = 0;
+  if (e === 0) {
+    BF64[0] = x * 2 ** 64;
+    hi = BI32[1];
+    e = (hi >>> 20) & 0x7ff;
+    adj = -64;
+  }
+  fexp = e - 1023 + adj;
+  BI32[1] = (hi & 0x800fffff) | (1023 << 20);
+  return BF64[0];
+}
+
+/** x * 2^n for any n, exact while the result is a normal double (two steps keep 2^n finite). */
+function scale(x: number, n: number): number {
+  const h = n >> 1;
+  return x * 2 ** h * 2 ** (n - h);
+}
+
+/** Flags of a double product r = a * b of finite nonzero operands. */
+function mulFlags64(a: number, b: number, r: number): number {
+  if (safeMul(a, b, r)) return mulErr(a, b, r) !== 0 ? MX_PE : 0;
+  if (r === Infinity || r === -Infinity) return MX_OE | MX_PE;
+  const ma = frexp(a), ea = fexp, mb = frexp(b), K = ea + fexp;
+  const p = ma * mb, err = mulErr(ma, mb, p);
+  if (err === 0 && r !== 0 && scale(r, -K) === p) return 0;
+  // Tiny after rounding: the 53-bit rounded product below 2^-1022.
+  const e = K + (Math.abs(p) >= 2 ? 1 : 0);
+  return e < -1022 ? MX_UE | MX_PE : MX_PE;
+}
+
+/** Flags of a double quotient r = a / b of finite nonzero operands. */
+function divFlags64(a: number, b: number, r: number): number {
+  const p0 = r * b;
+  if (safeMul(r, b, p0)) return p0 !== a || mulErr(r, b, p0) !== 0 ? MX_PE : 0;
+  if (r === Infinity || r === -Infinity) return MX_OE | MX_PE;
+  const ma = frexp(a), ea = fexp, mb = frexp(b), K = ea - fexp;
+  const q = ma / mb, p = q * mb;
+  if (p === ma && mulErr(q, mb, p) === 0 && r !== 0 && scale(r, -K) === q) return 0;
+  const e = K - (Math.abs(q) < 1 ? 1 : 0);
+  return e < -1022 ? MX_UE | MX_PE : MX_PE;
+}
+
+/** Flags of r = sqrt(a), a finite and positive (the result is always normal). */
+function sqrtFlags64(a: number, r: number): number {
+  let m = frexp(a);
+  if (fexp & 1) m *= 2;
+  const q = Math.sqrt(m), p = q * q;
+  void r;
+  return p !== m || mulErr(q, q, p) !== 0 ? MX_PE : 0;
+}
+
+/**
+ * dst lane op src lane for doubles: the destination is X32[k], X32[k+1]; the source S32[s],
+ * S32[s+1]. Returns the MXCSR flags raised.
+ */
+function lane64(c: Cpu, op: number, k: number, s: number): number {
+  const X = c.X32;
+  const aLo = X[k], aHi = X[k + 1], bLo = S32[s], bHi = S32[s + 1];
+  let a = c.XF64[k >> 1], b = SF64[s >> 1];
+  if (op === SQRT) {
+    if (b !== b) {
+      X[k] = bLo;
+      X[k + 1] = bHi | 0x80000;
+      return isSNaN64(bHi, bLo) ? MX_IE : 0;
+    }
+  } else if (a !== a || b !== b) return propNaN64(X, k, aHi, aLo, bHi, bLo);
+  const mx = c.mxcsr;
+  let fl = 0;
+  if (mx & MX_DAZ) {
+    if (isDen64(aHi, aLo)) a = aHi < 0 ? -0 : 0;
+    if (isDen64(bHi, bLo)) b = bHi < 0 ? -0 : 0;
+  } else if ((op !== SQRT && isDen64(aHi, aLo)) || isDen64(bHi, bLo)) fl = MX_DE;
+  let r: number;
+  switch (op) {
+    case ADD:
+    case SUB:
+      r = op === ADD ? a + b : a - b;
+      if (r !== r) break;
+      if (r === Infinity || r === -Infinity) {
+        if (a - a === 0 && b - b === 0) fl |= MX_OE | MX_PE;
+      } else if (sumErr(a, op === ADD ? b : -b, r) !== 0) fl |= MX_PE;
+      break;
+    case MUL:
+      r = a * b;
+      if (r !== r) break;
+      if (a !== 0 && b !== 0 && a - a === 0 && b - b === 0) fl |= mulFlags64(a, b, r);
+      break;
+    case DIV:
+      r = a / b;
+      if (r !== r) break;
+      if (b === 0) {
+        if (a !== 0 && a - a === 0) fl |= MX_ZE;
+      } else if (a !== 0 && a - a === 0 && b - b === 0) fl |= divFlags64(a, b, r);
+      break;
+    default: // SQRT
+      if (b < 0) { r = NaN; break; }
+      r = Math.sqrt(b);
+      if (b !== 0 && b !== Infinity) fl |= sqrtFlags64(b, r);
+  }
+  if (r !== r) {
+    X[k] = 0;
+    X[k + 1] = QNAN64_HI;
+    return fl | MX_IE;
+  }
+  if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL) || (r === 0 && fl & MX_UE))) {
+    r = r < 0 || (r === 0 && 1 / r < 0) ? -0 : 0;
+    fl |= MX_UE | MX_PE;
+  }
+  c.XF64[k >> 1] = r;
+  return fl;
+}
+
+/** Tiny after rounding for a float result: the exact value x rounded to 24 bits is below 2^-126. */
+function tiny32(x: number): boolean {
+  return Math.abs(x) < MIN_NORMAL32 && Math.abs(Math.fround(x * 2 ** 200)) < 2 ** 74;
+}
+
+/** The float version of lane64: X32[k] op S32[s]. */
+function lane32(c: Cpu, op: number, k: number, s: number): number {
+  const X = c.X32;
+  const ai = X[k], bi = S32[s];
+  let a = c.XF32[k], b = SF32[s];
+  if (op === SQRT) {
+    if (b !== b) {
+      X[k] = bi | 0x400000;
+      return isSNaN32(bi) ? MX_IE : 0;
+    }
+  } else if (a !== a || b !== b) return propNaN32(X, k, ai, bi);
+  const mx = c.mxcsr;
+  let fl = 0;
+  if (mx & MX_DAZ) {
+    if (isDen32(ai)) a = ai < 0 ? -0 : 0;
+    if (isDen32(bi)) b = bi < 0 ? -0 : 0;
+  } else if ((op !== SQRT && isDen32(ai)) || isDen32(bi)) fl = MX_DE;
+  let d: number; // the double result (exact, or correctly rounded to 53 bits)
+  let exact = true; // d is the exact result
+  switch (op) {
+    case ADD:
+    case SUB:
+      d = op === ADD ? a + b : a - b;
+      if (d === d && d - d === 0) exact = sumErr(a, op === ADD ? b : -b, d) === 0;
+      break;
+    case MUL:
+      d = a * b; // 24 x 24 bits: exact in double
+      break;
+    case DIV:
+      d = a / b;
+      if (b === 0) {
+        if (a !== 0 && a - a === 0) fl |= MX_ZE;
+      } else if (d - d === 0) exact = Math.fround(d) === d && d * b === a;
+      break;
+    default:
+      d = b < 0 ? NaN : Math.sqrt(b);
+      if (d === d && d - d === 0) exact = Math.fround(d) === d && d * d === b;
+  }
+  if (d !== d) {
+    X[k] = QNAN32;
+    return fl | MX_IE;
+  }
+  let r = Math.fround(d);
+  if (d - d === 0) {
+    // Finite double result (overflow to float infinity, or rounding, or underflow).
+    if (r === Infinity || r === -Infinity) fl |= MX_OE | MX_PE;
+    else if (!exact || r !== d) {
+      fl |= MX_PE;
+      if (tiny32(d)) fl |= MX_UE;
+    }
+    if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || (r === 0 && fl & MX_UE))) {
+      r = r < 0 || (r === 0 && 1 / r < 0) || d < 0 ? -0 : 0;
+      fl |= MX_UE | MX_PE;
+    }
+  }
+  c.XF32[k] = r;
+  return fl;
+}
+
+// ---- handlers: i.sub is the op (opcode low nibble) ----
+
+function ps(c: Cpu, i: Insn): void {
+  src128(c, i, true);
+  const k = 4 * i.reg, op = i.sub;
+  c.mxcsr |= lane32(c, op, k, 0) | lane32(c, op, k + 1, 1) | lane32(c, op, k + 2, 2) | lane32(c, op, k + 3, 3);
+}
+function pd(c: Cpu, i: Insn): void {
+  src128(c, i, true);
+  const k = 4 * i.reg, op = i.sub;
+  c.mxcsr |= lane64(c, op, k, 0) | lane64(c, op, k + 2, 2);
+}
+function ss(c: Cpu, i: Insn): void {
+  src32(c, i);
+  c.mxcsr |= lane32(c, i.sub, 4 * i.reg, 0);
+}
+function sd(c: Cpu, i: Insn): void {
+  src64(c, i);
+  c.mxcsr |= lane64(c, i.sub, 4 * i.reg, 0);
+}
+
+const M = { modrm: true };
+const ops: [number, string, number][] = [
+  [0x51, 'sqrt', SQRT], [0x58, 'add', ADD], [0x59, 'mul', MUL], [0x5c, 'sub', SUB], [0x5e, 'div', DIV],
+];
+for (const [op, name, sub] of ops) {
+  defPfx(MAP_0F, op, 'none', { name: name + 'ps', fn: ps, ...M, sub });
+  defPfx(MAP_0F, op, 'p66', { name: name + 'pd', fn: pd, ...M, sub });
+  defPfx(MAP_0F, op, 'f3', { name: name + 'ss', fn: ss, ...M, sub });
+  defPfx(MAP_0F, op, 'f2', { name: name + 'sd', fn: sd, ...M, sub });
+}
