@@ -167,6 +167,17 @@ export class MemAccess {
     }
   }
 
+  /** Kernel-mode store that ignores page protections (the loader filling read-only segments). */
+  pokeBytes(a: number, data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) {
+      const p = this.pt.translate(a + done, 0);
+      const chunk = Math.min(data.length - done, PAGE_SIZE - ((a + done) % PAGE_SIZE));
+      this.u8.set(data.subarray(done, done + chunk), p);
+      done += chunk;
+    }
+  }
+
   /** A NUL-terminated string of at most max bytes (without the NUL); null if longer. */
   readCString(a: number, max = 4096): Uint8Array | null {
     const bytes: number[] = [];

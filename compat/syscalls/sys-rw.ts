@@ -1,0 +1,248 @@
+/**
+ * Reading and writing file descriptors: read, write, the vector and positioned forms, lseek,
+ * close, dup*, fcntl and ioctl. Reads check that the guest buffer is writable before consuming
+ * input, so a bad pointer (EFAULT) loses no data.
+ */
+
+import { sys } from './registry.js';
+import { E } from '../errno.js';
+import type { Task } from '../../kernel/process.js';
+import type { OpenFile } from '../../kernel/vfs/file.js';
+import { O_CLOEXEC, O_APPEND, O_NONBLOCK } from '../../kernel/vfs/file.js';
+import { PROT_WRITE } from '../../kernel/mm/pagetable.js';
+import { StructBuf } from '../structs.js';
+
+/** Linux caps a single read/write at MAX_RW_COUNT; we also bound the host buffer. */
+const MAX_RW = 0x7ffff000;
+const CHUNK = 1 << 22;
+const IOV_MAX = 1024;
+
+function fileOf(t: Task, fd: number): OpenFile | number {
+  return t.proc.fds.get(fd) ?? -E.EBADF;
+}
+
+/** read into guest memory at buf: one host read of up to n bytes. */
+export function readInto(t: Task, f: OpenFile, buf: number, n: number, pos: number | null): number | Promise<number> {
+  if (!f.readable()) return -E.EBADF;
+  n = Math.min(n, MAX_RW, CHUNK);
+  if (n === 0) return 0;
+  if (!t.proc.mem.isAccessible(buf, n, PROT_WRITE)) return -E.EFAULT;
+  const data = new Uint8Array(n);
+  const done = (r: number): number => {
+    if (r > 0) t.proc.mem.writeBytes(buf, data.subarray(0, r));
+    return r;
+  };
+  const r = f.read(data, pos);
+  return typeof r === 'number' ? done(r) : r.then(done);
+}
+
+export function writeFrom(t: Task, f: OpenFile, buf: number, n: number, pos: number | null): number | Promise<number> {
+  if (!f.writable()) return -E.EBADF;
+  n = Math.min(n, MAX_RW);
+  if (n === 0) return 0;
+  const data = t.proc.mem.readBytes(buf, n);
+  return f.write(data, pos);
+}
+
+sys('read', ['fd', 'buf:out', 'size'], (k, t, a) => {
+  const f = fileOf(t, a.int(0));
+  return typeof f === 'number' ? f : readInto(t, f, a.ptr(1), a.u64(2), null);
+});
+
+sys('write', ['fd', 'buf:in:2', 'size'], (k, t, a) => {
+  const f = fileOf(t, a.int(0));
+  return typeof f === 'number' ? f : writeFrom(t, f, a.ptr(1), a.u64(2), null);
+});
+
+sys('pread64', ['fd', 'buf:out', 'size', 'off'], (k, t, a) => {
+  const f = fileOf(t, a.int(0));
+  if (typeof f === 'number') return f;
+  const pos = a.s64(3);
+  return pos < 0 ? -E.EINVAL : readInto(t, f, a.ptr(1), a.u64(2), pos);
+});
+
+sys('pwrite64', ['fd', 'buf:in:2', 'size', 'off'], (k, t, a) => {
+  const f = fileOf(t, a.int(0));
+  if (typeof f === 'number') return f;
+  const pos = a.s64(3);
+  return pos < 0 ? -E.EINVAL : writeFrom(t, f, a.ptr(1), a.u64(2), pos);
+});
+
+/** Reads the iovec array as [base, len] pairs. */
+function iovecs(t: Task, addr: number, count: number): [number, number][] | number {
+  if (count < 0 || count > IOV_MAX) return -E.EINVAL;
+  const out: [number, number][] = [];
+  let total = 0;
+  for (let k = 0; k < count; k++) {
+    const base = t.proc.mem.readU64(addr + 16 * k);
+    const len = t.proc.mem.readU64(addr + 16 * k + 8);
+    if (len > MAX_RW) return -E.EINVAL;
+    total += len;
+    out.push([base, len]);
+  }
+  return total > 2 ** 62 ? -E.EINVAL : out;
+}
+
+/** writev: gathers the buffers and writes them as one (atomic for pipes up to PIPE_BUF). */
+function doWritev(t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
+  const f = fileOf(t, fd);
+  if (typeof f === 'number') return f;
+  if (!f.writable()) return -E.EBADF;
+  const v = iovecs(t, iov, cnt);
+  if (typeof v === 'number') return v;
+  const parts = v.map(([b, l]) => t.proc.mem.readBytes(b, l));
+  const total = parts.reduce((s, p) => s + p.length, 0);
+  if (total === 0) return 0;
+  const data = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    data.set(p, off);
+    off += p.length;
+  }
+  return f.write(data, pos);
+}
+
+/** readv: one read of the total size, scattered into the buffers. */
+function doReadv(t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
+  const f = fileOf(t, fd);
+  if (typeof f === 'number') return f;
+  if (!f.readable()) return -E.EBADF;
+  const v = iovecs(t, iov, cnt);
+  if (typeof v === 'number') return v;
+  const total = Math.min(v.reduce((s, [, l]) => s + l, 0), CHUNK);
+  for (const [b, l] of v) if (l > 0 && !t.proc.mem.isAccessible(b, l, PROT_WRITE)) return -E.EFAULT;
+  if (total === 0) return 0;
+  const data = new Uint8Array(total);
+  const scatter = (n: number): number => {
+    let off = 0;
+    for (const [b, l] of v) {
+      if (off >= n) break;
+      const c = Math.min(l, n - off);
+      t.proc.mem.writeBytes(b, data.subarray(off, off + c));
+      off += c;
+    }
+    return n;
+  };
+  const r = f.read(data, pos);
+  return typeof r === 'number' ? (r > 0 ? scatter(r) : r) : r.then((n) => (n > 0 ? scatter(n) : n));
+}
+
+sys('writev', ['fd', 'iov:in', 'int'], (k, t, a) => doWritev(t, a.int(0), a.ptr(1), a.int(2), null));
+sys('readv', ['fd', 'iov:out', 'int'], (k, t, a) => doReadv(t, a.int(0), a.ptr(1), a.int(2), null));
+sys('pwritev', ['fd', 'iov:in', 'int', 'off'], (k, t, a) => doWritev(t, a.int(0), a.ptr(1), a.int(2), a.s64(3)));
+sys('preadv', ['fd', 'iov:out', 'int', 'off'], (k, t, a) => doReadv(t, a.int(0), a.ptr(1), a.int(2), a.s64(3)));
+
+sys('lseek', ['fd', 'off', 'whence'], (k, t, a) => {
+  const f = fileOf(t, a.int(0));
+  return typeof f === 'number' ? f : f.lseek(a.s64(1), a.int(2));
+});
+
+sys('close', ['fd'], (k, t, a) => t.proc.fds.close(a.int(0)));
+
+sys('dup', ['fd'], (k, t, a) => {
+  const f = fileOf(t, a.int(0));
+  return typeof f === 'number' ? f : t.proc.fds.alloc(f, false);
+});
+
+sys('dup2', ['fd', 'fd'], (k, t, a) => {
+  const f = fileOf(t, a.int(0));
+  if (typeof f === 'number') return f;
+  if (a.int(0) === a.int(1)) return a.int(1);
+  return t.proc.fds.install(a.int(1), f, false);
+});
+
+sys('dup3', ['fd', 'fd', 'oflags'], (k, t, a) => {
+  const f = fileOf(t, a.int(0));
+  if (typeof f === 'number') return f;
+  if (a.int(0) === a.int(1) || (a.int(2) & ~O_CLOEXEC) !== 0) return -E.EINVAL;
+  return t.proc.fds.install(a.int(1), f, (a.int(2) & O_CLOEXEC) !== 0);
+});
+
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+const FD_CLOEXEC = 1;
+
+sys('fcntl', ['fd', 'fcntl', 'hex'], (k, t, a) => {
+  const fd = a.int(0);
+  const e = t.proc.fds.entry(fd);
+  if (!e) return -E.EBADF;
+  switch (a.int(1)) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+      const min = a.int(2);
+      if (min < 0 || min >= t.proc.fds.limit) return -E.EINVAL;
+      return t.proc.fds.alloc(e.file, a.int(1) === F_DUPFD_CLOEXEC, min);
+    }
+    case F_GETFD:
+      return e.cloexec ? FD_CLOEXEC : 0;
+    case F_SETFD:
+      e.cloexec = (a.int(2) & FD_CLOEXEC) !== 0;
+      return 0;
+    case F_GETFL:
+      return e.file.flags & ~O_CLOEXEC;
+    case F_SETFL: {
+      const settable = O_APPEND | O_NONBLOCK;
+      e.file.flags = (e.file.flags & ~settable) | (a.int(2) & settable);
+      return 0;
+    }
+    default:
+      return -E.EINVAL;
+  }
+}, { status: 'partial', note: 'F_DUPFD, F_GETFD/SETFD, F_GETFL/SETFL; locks come with the file issue' });
+
+const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGWINSZ = 0x5413;
+const TIOCGPGRP = 0x540f, FIONREAD = 0x541b, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
+
+/**
+ * The termios a terminal starts with (cooked mode, as `stty sane` sets). Node cannot read the
+ * host terminal's termios; programs use TCGETS mostly to learn that an fd is a terminal.
+ */
+function saneTermios(): Uint8Array {
+  const b = new StructBuf(60);
+  b.u32(0, 0x500).u32(4, 0x5).u32(8, 0xbf).u32(12, 0x8a3b);
+  const cc = [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22];
+  cc.forEach((v, k) => (b.bytes[17 + k] = v));
+  return b.bytes;
+}
+
+sys('ioctl', ['fd', 'ioctl', 'hex'], (k, t, a) => {
+  const e = t.proc.fds.entry(a.int(0));
+  if (!e) return -E.EBADF;
+  const req = a.uint(1);
+  const hfd = e.file.hostFd();
+  const tty = hfd >= 0 && k.host.isatty(hfd);
+  switch (req) {
+    case FIOCLEX:
+      e.cloexec = true;
+      return 0;
+    case FIONCLEX:
+      e.cloexec = false;
+      return 0;
+    case TCGETS:
+      if (!tty) return -E.ENOTTY;
+      t.proc.mem.writeBytes(a.ptr(2), saneTermios());
+      return 0;
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+      return tty ? 0 : -E.ENOTTY;
+    case TIOCGWINSZ: {
+      const ws = tty ? k.host.winsize(hfd) : null;
+      if (!ws) return -E.ENOTTY;
+      t.proc.mem.writeBytes(a.ptr(2), new StructBuf(8).u16(0, ws.rows).u16(2, ws.cols).bytes);
+      return 0;
+    }
+    case TIOCGPGRP:
+      if (!tty) return -E.ENOTTY;
+      t.proc.mem.writeBytes(a.ptr(2), new StructBuf(4).u32(0, t.proc.pgid).bytes);
+      return 0;
+    case FIONREAD: {
+      const st = e.file.stat();
+      if (typeof st === 'number' || (st.mode & 0o170000) !== 0o100000) return -E.ENOTTY;
+      t.proc.mem.writeBytes(a.ptr(2), new StructBuf(4).u32(0, Math.max(0, st.size - e.file.pos)).bytes);
+      return 0;
+    }
+    default:
+      return tty ? -E.EINVAL : -E.ENOTTY;
+  }
+}, { status: 'partial', note: 'TCGETS/TCSETS*, TIOCGWINSZ, TIOCGPGRP, FIONREAD on files, FIOCLEX/FIONCLEX' });
+

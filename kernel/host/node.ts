@@ -1,0 +1,259 @@
+/**
+ * The Host implementation for Node.js: the only kernel module that imports from Node. Node's
+ * errors become negative Linux errno values here (by name, so this also holds on non-Linux hosts),
+ * Linux open flags become Node's, and stat results become HostStat.
+ */
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as tty from 'node:tty';
+import { randomFillSync } from 'node:crypto';
+import type { Host, HostStat, HostDirent, HostStatfs } from './host.js';
+import { E } from '../../compat/errno.js';
+
+const O = {
+  WRONLY: 1, RDWR: 2, CREAT: 0x40, EXCL: 0x80, NOCTTY: 0x100, TRUNC: 0x200, APPEND: 0x400,
+  NONBLOCK: 0x800, DSYNC: 0x1000, DIRECTORY: 0x10000, NOFOLLOW: 0x20000, NOATIME: 0x40000, SYNC: 0x101000,
+};
+
+function errno(e: unknown): number {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const v = code ? (E as Record<string, number>)[code] : undefined;
+  if (v !== undefined) return -v;
+  if (code === 'ERR_FS_FILE_TOO_LARGE') return -E.EFBIG;
+  return -E.EIO;
+}
+
+function toNodeFlags(f: number): number {
+  const C = fs.constants;
+  let n = (f & 3) === O.WRONLY ? C.O_WRONLY : (f & 3) === O.RDWR ? C.O_RDWR : C.O_RDONLY;
+  if (f & O.CREAT) n |= C.O_CREAT;
+  if (f & O.EXCL) n |= C.O_EXCL;
+  if (f & O.NOCTTY) n |= C.O_NOCTTY;
+  if (f & O.TRUNC) n |= C.O_TRUNC;
+  if (f & O.APPEND) n |= C.O_APPEND;
+  if (f & O.DIRECTORY) n |= C.O_DIRECTORY;
+  if (f & O.NOFOLLOW) n |= C.O_NOFOLLOW;
+  if ((f & O.SYNC) === O.SYNC) n |= C.O_SYNC;
+  else if (f & O.DSYNC) n |= C.O_DSYNC;
+  return n;
+}
+
+function toStat(s: fs.BigIntStats): HostStat {
+  const sec = (ns: bigint): number => Number(ns / 1000000000n);
+  const nsec = (ns: bigint): number => Number(ns % 1000000000n);
+  return {
+    dev: Number(s.dev), ino: Number(s.ino), mode: Number(s.mode), nlink: Number(s.nlink),
+    uid: Number(s.uid), gid: Number(s.gid), rdev: Number(s.rdev), size: Number(s.size),
+    blksize: Number(s.blksize), blocks: Number(s.blocks),
+    atimeSec: sec(s.atimeNs), atimeNsec: nsec(s.atimeNs),
+    mtimeSec: sec(s.mtimeNs), mtimeNsec: nsec(s.mtimeNs),
+    ctimeSec: sec(s.ctimeNs), ctimeNsec: nsec(s.ctimeNs),
+  };
+}
+
+function dtype(d: fs.Dirent): number {
+  if (d.isFIFO()) return 1;
+  if (d.isCharacterDevice()) return 2;
+  if (d.isDirectory()) return 4;
+  if (d.isBlockDevice()) return 6;
+  if (d.isFile()) return 8;
+  if (d.isSymbolicLink()) return 10;
+  if (d.isSocket()) return 12;
+  return 0;
+}
+
+function wrap(fn: () => void): number {
+  try {
+    fn();
+    return 0;
+  } catch (e) {
+    return errno(e);
+  }
+}
+
+export class NodeHost implements Host {
+  readonly uid = process.getuid?.() ?? 0;
+  readonly gid = process.getgid?.() ?? 0;
+  readonly pid = process.pid;
+  readonly hostname = os.hostname();
+  readonly release = os.release();
+  readonly version = os.version();
+  readonly totalMemory = os.totalmem();
+  readonly cpuCount = os.cpus().length;
+  private readonly t0 = process.hrtime.bigint();
+
+  get freeMemory(): number {
+    return os.freemem();
+  }
+
+  lstat(path: string): HostStat | number {
+    try {
+      return toStat(fs.lstatSync(path, { bigint: true }));
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  stat(path: string): HostStat | number {
+    try {
+      return toStat(fs.statSync(path, { bigint: true }));
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  open(path: string, flags: number, mode: number): number {
+    try {
+      return fs.openSync(path, toNodeFlags(flags), mode);
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  close(fd: number): number {
+    return wrap(() => fs.closeSync(fd));
+  }
+  fstat(fd: number): HostStat | number {
+    try {
+      return toStat(fs.fstatSync(fd, { bigint: true }));
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  read(fd: number, buf: Uint8Array, pos: number | null): number {
+    try {
+      return fs.readSync(fd, buf, 0, buf.length, pos);
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  write(fd: number, buf: Uint8Array, pos: number | null): number {
+    for (;;) {
+      try {
+        return fs.writeSync(fd, buf, 0, buf.length, pos);
+      } catch (e) {
+        // A non-blocking host pipe that is full: wait for it rather than fail the guest's write.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+          continue;
+        }
+        return errno(e);
+      }
+    }
+  }
+  readAsync(fd: number, buf: Uint8Array, done: (n: number) => void): void {
+    fs.read(fd, buf, 0, buf.length, null, (err, n) => {
+      if (err && (err as NodeJS.ErrnoException).code === 'EAGAIN') {
+        setTimeout(() => this.readAsync(fd, buf, done), 5);
+        return;
+      }
+      done(err ? errno(err) : n);
+    });
+  }
+  readlink(path: string): Uint8Array | number {
+    try {
+      return new Uint8Array(fs.readlinkSync(path, { encoding: 'buffer' }));
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  readdir(path: string): HostDirent[] | number {
+    try {
+      const list = fs.readdirSync(path, { withFileTypes: true });
+      return list.map((d) => {
+        let ino = 0;
+        try {
+          ino = Number(fs.lstatSync(path + '/' + d.name, { bigint: true }).ino);
+        } catch {
+          /* raced with a removal: keep 0 */
+        }
+        return { name: d.name, type: dtype(d), ino };
+      });
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  mkdir(path: string, mode: number): number {
+    return wrap(() => fs.mkdirSync(path, { mode }));
+  }
+  rmdir(path: string): number {
+    return wrap(() => fs.rmdirSync(path));
+  }
+  unlink(path: string): number {
+    return wrap(() => fs.unlinkSync(path));
+  }
+  rename(from: string, to: string): number {
+    return wrap(() => fs.renameSync(from, to));
+  }
+  symlink(target: Uint8Array, path: string): number {
+    return wrap(() => fs.symlinkSync(Buffer.from(target), path));
+  }
+  link(from: string, to: string): number {
+    return wrap(() => fs.linkSync(from, to));
+  }
+  chmod(path: string, mode: number): number {
+    return wrap(() => fs.chmodSync(path, mode));
+  }
+  truncate(path: string, len: number): number {
+    return wrap(() => fs.truncateSync(path, len));
+  }
+  ftruncate(fd: number, len: number): number {
+    return wrap(() => fs.ftruncateSync(fd, len));
+  }
+  fsync(fd: number): number {
+    return wrap(() => fs.fsyncSync(fd));
+  }
+  utimes(path: string, atime: [number, number] | null, mtime: [number, number] | null, follow: boolean): number {
+    const st = this.lstat(path);
+    if (typeof st === 'number') return st;
+    const a = atime ? atime[0] + atime[1] / 1e9 : st.atimeSec + st.atimeNsec / 1e9;
+    const m = mtime ? mtime[0] + mtime[1] / 1e9 : st.mtimeSec + st.mtimeNsec / 1e9;
+    return wrap(() => (follow ? fs.utimesSync(path, a, m) : fs.lutimesSync(path, a, m)));
+  }
+  access(path: string, mode: number): number {
+    return wrap(() => fs.accessSync(path, mode));
+  }
+  statfs(path: string): HostStatfs | number {
+    try {
+      const s = fs.statfsSync(path);
+      return { type: s.type, bsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files, ffree: s.ffree };
+    } catch (e) {
+      return errno(e);
+    }
+  }
+  isatty(fd: number): boolean {
+    return tty.isatty(fd);
+  }
+  winsize(fd: number): { rows: number; cols: number } | null {
+    if (!tty.isatty(fd)) return null;
+    const s = fd === 2 ? process.stderr : process.stdout;
+    if (!s.isTTY) return null;
+    const [cols, rows] = s.getWindowSize();
+    return { rows, cols };
+  }
+  realtime(): [number, number] {
+    const ns = BigInt(Date.now()) * 1000000n + (process.hrtime.bigint() % 1000000n);
+    return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+  }
+  monotonicNs(): number {
+    return Number(process.hrtime.bigint() - this.t0) + 1e9;
+  }
+  cpuTimeNs(): number {
+    const u = process.cpuUsage();
+    return (u.user + u.system) * 1000;
+  }
+  randomBytes(buf: Uint8Array): void {
+    randomFillSync(buf);
+  }
+  defer(fn: () => void): void {
+    setImmediate(fn);
+  }
+  setTimer(ms: number, fn: () => void): () => void {
+    const t = setTimeout(fn, Math.max(0, ms));
+    return () => clearTimeout(t);
+  }
+  uptimeSec(): number {
+    return os.uptime();
+  }
+  loadavg(): number[] {
+    return os.loadavg();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Loading a program image into a fresh address space the way Linux's binfmt_elf does: PT_LOAD
+ * segments mapped page by page with their protections (bss zero-filled), the heap placed after the
+ * last segment, and the initial stack holding argc, argv, envp and the auxiliary vector.
+ */
+
+import { AddressSpace, MAP_PRIVATE, MAP_ANONYMOUS, MAP_GROWSDOWN, STACK_TOP, ET_DYN_BASE, pageUp, pageDown, PROT_READ, PROT_WRITE, PROT_EXEC } from '../mm/aspace.js';
+import { ElfImage, ExecFormatError, ET_DYN, PT_LOAD, PF_R, PF_W, PF_X, parseElf } from './elf.js';
+
+export const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8;
+export const AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16;
+export const AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGSTKSZ = 51;
+
+/** The default RLIMIT_STACK (8 MiB): the stack mapping may grow this far. */
+export const STACK_LIMIT = 8 * 1024 * 1024;
+
+export interface ExecParams {
+  argv: Uint8Array[];
+  envp: Uint8Array[];
+  /** The path the program was executed as (AT_EXECFN). */
+  execfn: Uint8Array;
+  /** Name shown in /proc/self/maps for the program's segments. */
+  path: string;
+  uid: number;
+  gid: number;
+  hwcap: number;
+  random16: Uint8Array;
+}
+
+export interface LoadedImage {
+  entry: number;
+  sp: number;
+  elf: ElfImage;
+  /** Where the program's first byte was mapped (the load bias for ET_DYN). */
+  base: number;
+  auxv: [number, number][];
+}
+
+function segProt(flags: number): number {
+  return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
+}
+
+/** Loads `file` (the whole executable) into `as`, which must be empty. */
+export function loadElf(as: AddressSpace, file: Uint8Array, p: ExecParams): LoadedImage {
+  const elf = parseElf(file, file.length);
+  if (elf.interp !== null) {
+    throw new ExecFormatError(`dynamically linked program (needs the dynamic linker ${elf.interp}); only static programs run so far`);
+  }
+  const loads = elf.phdrs.filter((ph) => ph.type === PT_LOAD);
+  const lowest = pageDown(Math.min(...loads.map((ph) => ph.vaddr)));
+  const bias = elf.type === ET_DYN ? ET_DYN_BASE - lowest : 0;
+  if (elf.type !== ET_DYN && lowest < 0x10000) throw new ExecFormatError('PT_LOAD segment below mmap_min_addr');
+
+  // Pages shared by two segments get both protections, as overlapping file mappings would give.
+  const prot = new Map<number, number>();
+  let end = 0;
+  for (const ph of loads) {
+    const s = pageDown(ph.vaddr + bias);
+    const e = pageUp(ph.vaddr + bias + ph.memsz);
+    for (let a = s; a < e; a += 4096) prot.set(a, (prot.get(a) ?? 0) | segProt(ph.flags));
+    end = Math.max(end, ph.vaddr + bias + ph.memsz);
+  }
+  const pages = [...prot.keys()].sort((x, y) => x - y);
+  for (let k = 0; k < pages.length; ) {
+    let j = k;
+    while (j + 1 < pages.length && pages[j + 1] === pages[j] + 4096 && prot.get(pages[j + 1]) === prot.get(pages[k])) j++;
+    as.mapFixed(pages[k], pages[j] + 4096 - pages[k], prot.get(pages[k])!, MAP_PRIVATE, p.path);
+    k = j + 1;
+  }
+  for (const ph of loads) {
+    if (ph.filesz > 0) as.pokeBytes(ph.vaddr + bias, file.subarray(ph.offset, ph.offset + ph.filesz));
+  }
+  as.brkStart = as.brkEnd = pageUp(end);
+
+  // AT_PHDR: the program headers' address in memory (inside the first segment that covers them).
+  let phdrAddr = 0;
+  for (const ph of loads) {
+    if (elf.phoff >= ph.offset && elf.phoff < ph.offset + ph.filesz) phdrAddr = ph.vaddr + bias + (elf.phoff - ph.offset);
+  }
+  const entry = elf.entry + bias;
+  const auxv: [number, number][] = [
+    [AT_HWCAP, p.hwcap],
+    [AT_MINSIGSTKSZ, 2048],
+    [AT_PAGESZ, 4096],
+    [AT_CLKTCK, 100],
+    [AT_PHDR, phdrAddr],
+    [AT_PHENT, 56],
+    [AT_PHNUM, elf.phnum],
+    [AT_BASE, 0],
+    [AT_FLAGS, 0],
+    [AT_ENTRY, entry],
+    [AT_UID, p.uid],
+    [AT_EUID, p.uid],
+    [AT_GID, p.gid],
+    [AT_EGID, p.gid],
+    [AT_SECURE, 0],
+    [AT_RANDOM, 0],
+    [AT_HWCAP2, 0],
+    [AT_EXECFN, 0],
+    [AT_PLATFORM, 0],
+  ];
+  const sp = buildStack(as, p, auxv);
+  return { entry, sp, elf, base: lowest + bias, auxv };
+}
+
+/** Maps the stack and writes the strings, auxv, envp, argv and argc; returns the initial RSP. */
+function buildStack(as: AddressSpace, p: ExecParams, auxv: [number, number][]): number {
+  as.mapFixed(STACK_TOP - STACK_LIMIT, STACK_LIMIT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, '[stack]');
+  let top = STACK_TOP - 8; // Linux leaves a NULL word at the very top
+  const putStr = (s: Uint8Array): number => {
+    top -= s.length + 1;
+    const buf = new Uint8Array(s.length + 1);
+    buf.set(s);
+    as.writeBytes(top, buf);
+    return top;
+  };
+  const execfn = putStr(p.execfn);
+  // As Linux copies them: the last string highest, so argv[0] is the lowest of all.
+  const envAddrs: number[] = [];
+  for (let k = p.envp.length - 1; k >= 0; k--) envAddrs[k] = putStr(p.envp[k]);
+  const argAddrs: number[] = [];
+  for (let k = p.argv.length - 1; k >= 0; k--) argAddrs[k] = putStr(p.argv[k]);
+  top = Math.floor(top / 16) * 16;
+  const platform = putStr(new TextEncoder().encode('x86_64'));
+  top -= 16;
+  const random = top;
+  as.writeBytes(random, p.random16);
+  top = Math.floor(top / 16) * 16;
+  for (const kv of auxv) {
+    if (kv[0] === AT_RANDOM) kv[1] = random;
+    else if (kv[0] === AT_EXECFN) kv[1] = execfn;
+    else if (kv[0] === AT_PLATFORM) kv[1] = platform;
+  }
+  const words: number[] = [p.argv.length, ...argAddrs, 0, ...envAddrs, 0];
+  for (const [k, v] of auxv) words.push(k, v);
+  words.push(AT_NULL, 0);
+  let sp = top - words.length * 8;
+  sp = Math.floor(sp / 16) * 16; // the ABI wants RSP 16-byte aligned at entry, pointing at argc
+  for (let k = 0; k < words.length; k++) as.writeU64(sp + 8 * k, words[k]);
+  return sp;
+}

@@ -1,0 +1,97 @@
+/**
+ * Processes and tasks. A Process is a thread group: one address space, its translated code, the
+ * file descriptor table, cwd, umask, signal dispositions and limits. A Task is a schedulable
+ * thread of it with its own registers (saved while off the CPU), signal mask and TID.
+ */
+
+import { AddressSpace } from './mm/aspace.js';
+import { CodeCache } from './cpu/interp.js';
+import { TaskRegs } from './cpu/state.js';
+import { FdTable } from './fdtable.js';
+
+export const NSIG = 64;
+export const SIG_DFL = 0, SIG_IGN = 1;
+
+export interface SigAction {
+  /** Handler address, or SIG_DFL / SIG_IGN. */
+  handler: number;
+  flags: number;
+  restorer: number;
+  maskLo: number;
+  maskHi: number;
+}
+
+export const RLIM_INFINITY = -1;
+export interface Rlimit {
+  cur: number;
+  max: number;
+}
+
+/** How a process ended: an exit status, or the signal that killed it. */
+export interface ExitInfo {
+  code: number | null;
+  signal: number | null;
+  core: boolean;
+}
+
+export const TASK_RUNNABLE = 0, TASK_BLOCKED = 1, TASK_DEAD = 2;
+
+export class Task {
+  readonly tid: number;
+  readonly proc: Process;
+  readonly regs = new TaskRegs();
+  state = TASK_RUNNABLE;
+  sigmaskLo = 0;
+  sigmaskHi = 0;
+  /** set_tid_address / CLONE_CHILD_CLEARTID: cleared and futex-woken at exit. */
+  clearChildTid = 0;
+  robustList = 0;
+  robustLen = 0;
+  /** sigaltstack. */
+  altStack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
+
+  constructor(tid: number, proc: Process) {
+    this.tid = tid;
+    this.proc = proc;
+  }
+}
+
+export class Process {
+  readonly pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  mem: AddressSpace;
+  code: CodeCache;
+  fds: FdTable;
+  cwd = '/';
+  umask = 0o022;
+  /** Guest path of the executable (/proc/self/exe), the name (comm) and the command line. */
+  exe = '';
+  comm = '';
+  argv: Uint8Array[] = [];
+  envp: Uint8Array[] = [];
+  auxv: [number, number][] = [];
+  readonly sigactions: SigAction[] = [];
+  readonly rlimits = new Map<number, Rlimit>();
+  tasks: Task[] = [];
+  exit: ExitInfo | null = null;
+
+  constructor(pid: number, ppid: number, mem: AddressSpace, fds: FdTable) {
+    this.pid = pid;
+    this.ppid = ppid;
+    this.pgid = pid;
+    this.sid = pid;
+    this.mem = mem;
+    this.code = new CodeCache(mem);
+    this.fds = fds;
+    for (let s = 0; s <= NSIG; s++) this.sigactions.push({ handler: SIG_DFL, flags: 0, restorer: 0, maskLo: 0, maskHi: 0 });
+  }
+
+  /** Replaces the address space (execve). */
+  setMem(mem: AddressSpace): void {
+    this.mem.destroy();
+    this.mem = mem;
+    this.code = new CodeCache(mem);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Open file descriptions: what a file descriptor points at. Several descriptors (dup, fork) share
+ * one description and so its offset and status flags. HostFile is a file, directory, terminal or
+ * pipe of the host opened through the Host; reads that may wait (terminals, pipes) are
+ * asynchronous and park the calling task instead of blocking Node's event loop.
+ */
+
+import type { Host, HostStat, HostDirent } from '../host/host.js';
+import { E } from '../../compat/errno.js';
+
+export const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
+export const S_IFCHR = 0o020000, S_IFIFO = 0o010000, S_IFSOCK = 0o140000, S_IFBLK = 0o060000;
+
+export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
+export const O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100, O_TRUNC = 0x200, O_APPEND = 0x400;
+export const O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
+export const O_PATH = 0x200000, O_TMPFILE = 0x410000;
+
+export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+
+/** A result the caller must wait for (the task parks until it settles). */
+export type MaybeAsync = number | Promise<number>;
+
+export abstract class OpenFile {
+  /** Access mode and status flags (O_APPEND, O_NONBLOCK...). */
+  flags: number;
+  pos = 0;
+  /** The guest path it was opened by, for /proc/PID/fd and strace. */
+  readonly path: string;
+
+  constructor(flags: number, path: string) {
+    this.flags = flags;
+    this.path = path;
+  }
+
+  readable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH);
+  }
+  writable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH);
+  }
+
+  abstract read(buf: Uint8Array, pos: number | null): MaybeAsync;
+  abstract write(buf: Uint8Array, pos: number | null): MaybeAsync;
+  abstract stat(): HostStat | number;
+  lseek(off: number, whence: number): number {
+    void off;
+    void whence;
+    return -E.ESPIPE;
+  }
+  getdents(): HostDirent[] | number {
+    return -E.ENOTDIR;
+  }
+  /** The host fd behind this file, for terminal ioctls; -1 if none. */
+  hostFd(): number {
+    return -1;
+  }
+  truncate(len: number): number {
+    void len;
+    return -E.EINVAL;
+  }
+  sync(): number {
+    return 0;
+  }
+  /** Called when the last descriptor referring to it is closed. */
+  release(): void {}
+}
+
+export class HostFile extends OpenFile {
+  private readonly host: Host;
+  readonly fd: number;
+  readonly hostPath: string;
+  /** Regular files and directories are read synchronously; ttys and pipes asynchronously. */
+  private readonly seekable: boolean;
+  private readonly isDir: boolean;
+  private dirents: HostDirent[] | null = null;
+  /** Whether closing it closes the host fd (not for the inherited stdin/stdout/stderr). */
+  private readonly owned: boolean;
+
+  constructor(host: Host, fd: number, flags: number, path: string, hostPath: string, owned = true) {
+    super(flags, path);
+    this.host = host;
+    this.fd = fd;
+    this.hostPath = hostPath;
+    this.owned = owned;
+    const st = host.fstat(fd);
+    const fmt = typeof st === 'number' ? 0 : st.mode & S_IFMT;
+    this.seekable = fmt === S_IFREG || fmt === S_IFDIR || fmt === S_IFBLK;
+    this.isDir = fmt === S_IFDIR;
+  }
+
+  override read(buf: Uint8Array, pos: number | null): MaybeAsync {
+    if (this.isDir) return -E.EISDIR;
+    if (!this.seekable) {
+      if (pos !== null) return -E.ESPIPE;
+      return new Promise((resolve) => this.host.readAsync(this.fd, buf, resolve));
+    }
+    const n = this.host.read(this.fd, buf, pos ?? this.pos);
+    if (n > 0 && pos === null) this.pos += n;
+    return n;
+  }
+
+  override write(buf: Uint8Array, pos: number | null): MaybeAsync {
+    if (this.isDir) return -E.EISDIR;
+    if (!this.seekable) return pos !== null ? -E.ESPIPE : this.host.write(this.fd, buf, null);
+    if (this.flags & O_APPEND && pos === null) {
+      const st = this.host.fstat(this.fd);
+      if (typeof st !== 'number') this.pos = st.size;
+    }
+    const n = this.host.write(this.fd, buf, pos ?? this.pos);
+    if (n > 0 && pos === null) this.pos += n;
+    return n;
+  }
+
+  override stat(): HostStat | number {
+    return this.host.fstat(this.fd);
+  }
+
+  override lseek(off: number, whence: number): number {
+    if (!this.seekable) return -E.ESPIPE;
+    let base: number;
+    if (whence === SEEK_SET) base = 0;
+    else if (whence === SEEK_CUR) base = this.pos;
+    else if (whence === SEEK_END) {
+      const st = this.host.fstat(this.fd);
+      if (typeof st === 'number') return st;
+      base = st.size;
+    } else return -E.EINVAL;
+    const p = base + off;
+    if (p < 0) return -E.EINVAL;
+    if (this.isDir && p === 0) this.dirents = null;
+    this.pos = p;
+    return p;
+  }
+
+  /** The directory's entries, '.' and '..' first, read once per open (rewinddir re-reads). */
+  override getdents(): HostDirent[] | number {
+    if (!this.isDir) return -E.ENOTDIR;
+    if (this.dirents === null) {
+      const list = this.host.readdir(this.hostPath);
+      if (typeof list === 'number') return list;
+      const self = this.host.fstat(this.fd);
+      const parent = this.host.stat(this.hostPath + '/..');
+      this.dirents = [
+        { name: '.', type: 4, ino: typeof self === 'number' ? 0 : self.ino },
+        { name: '..', type: 4, ino: typeof parent === 'number' ? 0 : parent.ino },
+        ...list,
+      ];
+    }
+    return this.dirents;
+  }
+
+  override hostFd(): number {
+    return this.fd;
+  }
+
+  override truncate(len: number): number {
+    return this.host.ftruncate(this.fd, len);
+  }
+
+  override sync(): number {
+    return this.host.fsync(this.fd);
+  }
+
+  override release(): void {
+    if (this.owned) this.host.close(this.fd);
+  }
+}

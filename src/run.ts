@@ -1,0 +1,84 @@
+/**
+ * The glue that makes a runnable system: a Kernel on the Node host with the Linux syscall table,
+ * the first process with the caller's stdio, and the mapping of its end back to ours.
+ */
+
+import { Kernel, ExecFormatError } from '../kernel/kernel.js';
+import { NodeHost } from '../kernel/host/node.js';
+import { dispatch } from '../compat/syscalls/index.js';
+import { formatSyscall } from '../compat/strace.js';
+import { FdTable } from '../kernel/fdtable.js';
+import { HostFile, O_RDONLY, O_WRONLY, O_RDWR } from '../kernel/vfs/file.js';
+import { ERRNO_TEXT } from '../compat/errno.js';
+import type { ExitInfo, Task } from '../kernel/process.js';
+
+export interface RunOptions {
+  root: string;
+  strace: boolean;
+  program: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  /** Host working directory (mapped into the root). */
+  cwd: string;
+  /** Where diagnostics go (stderr). */
+  log: (line: string) => void;
+}
+
+/** A failure to start the program, with the exit status a shell would give (126, 127). */
+export class StartError {
+  constructor(readonly message: string, readonly status: number) {}
+}
+
+const enc = new TextEncoder();
+
+function guestCwd(root: string, cwd: string): string {
+  if (root === '/' || root === '') return cwd;
+  const r = root.endsWith('/') ? root.slice(0, -1) : root;
+  if (cwd === r) return '/';
+  return cwd.startsWith(r + '/') ? cwd.slice(r.length) : '/';
+}
+
+export async function runProgram(o: RunOptions): Promise<ExitInfo> {
+  const host = new NodeHost();
+  const memMb = Number(o.env.RUSTOS_MEM_MB) > 0 ? Number(o.env.RUSTOS_MEM_MB) : 2048;
+  const k = new Kernel({ host, root: o.root, syscalls: dispatch, memoryMb: memMb });
+  if (o.strace) {
+    let regs: bigint[] = [];
+    k.straceEnter = () => {
+      regs = [7, 6, 2, 10, 8, 9].map((r) => (BigInt(k.cpu.R[2 * r + 1] >>> 0) << 32n) | BigInt(k.cpu.R[2 * r] >>> 0));
+    };
+    k.strace = (t: Task, nr: number, result: number) => o.log(formatSyscall(k, t, nr, regs, result));
+  }
+  const fds = new FdTable();
+  const modes = [O_RDONLY, O_WRONLY, O_WRONLY];
+  for (let fd = 0; fd < 3; fd++) {
+    if (typeof host.fstat(fd) === 'number') continue; // not open in the host either
+    const flags = host.isatty(fd) ? O_RDWR : modes[fd];
+    fds.install(fd, new HostFile(host, fd, flags, `/dev/fd/${fd}`, `/dev/fd/${fd}`, false), false);
+  }
+  const cwd = guestCwd(o.root, o.cwd);
+  const path = o.program.includes('/') ? o.program : findInPath(k, o.program, o.env.PATH ?? '/usr/bin:/bin', cwd);
+  const argv = [o.program, ...o.args].map((s) => enc.encode(s));
+  const envp = Object.entries(o.env).filter(([, v]) => v !== undefined).map(([kk, v]) => enc.encode(`${kk}=${v}`));
+  let proc;
+  try {
+    proc = k.spawn(path, argv, envp, cwd, fds);
+  } catch (e) {
+    if (e instanceof ExecFormatError) throw new StartError(`rustos: ${o.program}: cannot execute: ${e.message}`, 126);
+    throw e;
+  }
+  if (typeof proc === 'number') {
+    const status = proc === -2 ? 127 : 126;
+    throw new StartError(`rustos: ${o.program}: ${ERRNO_TEXT[-proc] ?? 'error ' + -proc}`, status);
+  }
+  return k.waitInit();
+}
+
+function findInPath(k: Kernel, name: string, pathVar: string, cwd: string): string {
+  for (const dir of pathVar.split(':')) {
+    const p = (dir || '.') + '/' + name;
+    const r = k.vfs.resolve(p, cwd, true);
+    if (typeof r !== 'number' && typeof r.st !== 'number') return p;
+  }
+  return name;
+}
