@@ -132,7 +132,8 @@ export function formatSyscall(k: Kernel, t: Task, nr: number, regs: bigint[], re
   const kinds: ArgKind[] = row && row.args.length ? row.args : ['hex', 'hex', 'hex', 'hex', 'hex', 'hex'];
   const args = kinds.map((kind, j) => arg(t, kind, regs[j], regs, result)).join(', ');
   let ret: string;
-  if (result < 0 && result >= -4095) {
+  if (Number.isNaN(result)) ret = '?';
+  else if (result < 0 && result >= -4095) {
     const e = -result;
     ret = `-1 ${ERRNO_NAMES[e] ?? 'E' + e} (${ERRNO_TEXT[e] ?? 'Unknown error ' + e})`;
   } else ret = row?.ret === 'hex' ? hex(result) : String(result);

@@ -61,6 +61,8 @@ export class Kernel {
   private initExit: ((e: ExitInfo) => void) | null = null;
   /** Called for each syscall when --strace is on (set by the CLI). */
   strace: ((t: Task, nr: number, result: number) => void) | null = null;
+  /** Diagnostics sink (RUSTOS_DEBUG): guest faults are described here. */
+  debug: ((msg: string) => void) | null = null;
   /** Optional per-syscall hook before dispatch (strace of calls that block). */
   straceEnter: ((t: Task, nr: number) => void) | null = null;
 
@@ -238,7 +240,10 @@ export class Kernel {
       if (e instanceof GuestFault) res = -E.EFAULT;
       else throw e;
     }
-    if (t.state === TASK_DEAD) return;
+    if (t.state === TASK_DEAD) {
+      this.strace?.(t, nr, NaN);
+      return;
+    }
     if (typeof res === 'number') {
       this.strace?.(t, nr, res);
       this.setReturn(t, res);
@@ -267,6 +272,15 @@ export class Kernel {
    * issue); until then, as when the signal is blocked or ignored, the default action applies.
    */
   private onFault(t: Task, f: GuestFault): void {
+    if (this.debug) {
+      let bytes = '';
+      try {
+        bytes = [...t.proc.mem.readBytes(this.cpu.rip, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+      } catch {
+        bytes = '(unreadable)';
+      }
+      this.debug(`fault: signal ${f.signo} code ${f.code} addr 0x${f.addr.toString(16)} at rip 0x${this.cpu.rip.toString(16)} [${bytes}] ${f.what}`);
+    }
     this.killProcess(t.proc, f.signo);
   }
 

@@ -49,6 +49,7 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
     };
     k.strace = (t: Task, nr: number, result: number) => o.log(formatSyscall(k, t, nr, regs, result));
   }
+  if (o.env.RUSTOS_DEBUG) k.debug = (m) => o.log('rustos: ' + m);
   const fds = new FdTable();
   const modes = [O_RDONLY, O_WRONLY, O_WRONLY];
   for (let fd = 0; fd < 3; fd++) {
