@@ -24,9 +24,14 @@ const DPKG_ALIASES: Record<string, string[]> = {
 };
 
 /** Move a dpkg-style action flag (anywhere in argv) to the front as a subcommand. */
-export function translateArgs(args: string[]): string[] {
+export function translateArgs(args: string[], commands: string[] = []): string[] {
   const i = args.findIndex((a) => a in DPKG_ALIASES && a !== '-a');
-  if (i < 0) return args;
+  if (i < 0) {
+    // Options may come before the subcommand (`--root X install ...`): move the command first.
+    const c = args.findIndex((a) => commands.includes(a));
+    if (c > 0 && args[0].startsWith('-')) return [args[c], ...args.slice(0, c), ...args.slice(c + 1)];
+    return args;
+  }
   const rest = args.filter((_, k) => k !== i).map((a) => (a === '-a' ? '--pending' : a));
   return [...DPKG_ALIASES[args[i]], ...rest];
 }
@@ -218,7 +223,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const out = (s: string) => void process.stdout.write(s);
   const program = buildProgram(out);
   try {
-    await program.parseAsync(translateArgs(argv), { from: 'user' });
+    await program.parseAsync(translateArgs(argv, program.commands.map((c) => c.name())), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     const ce = e as { code?: string; exitCode?: number };

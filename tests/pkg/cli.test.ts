@@ -1,0 +1,116 @@
+// The rustos-pkg command line, run as a real process (compiled with
+// tests/pkg/tsconfig.cli.json): dpkg-style output and exit codes, and
+// robustness against kill -9 at any point of an install.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, buildDeb, emptyRoot, fixture, fixtures, sh, snapshot, tmp } from './helpers.js';
+
+const BIN = join(REPO, 'bin/rustos-pkg');
+
+beforeAll(() => {
+  const r = spawnSync('npx', ['tsc', '-p', join(REPO, 'tests/pkg/tsconfig.cli.json')], { cwd: REPO, encoding: 'utf8' });
+  if (!existsSync(join(REPO, 'dist/src/pkg/cli.js'))) throw new Error(`cannot build the CLI: ${r.stdout}${r.stderr}`);
+}, 120_000);
+
+function run(args: string[], env: Record<string, string> = {}): { out: string; err: string; code: number } {
+  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { out: r.stdout, err: r.stderr, code: r.status ?? -1 };
+}
+
+describe('rustos-pkg CLI', () => {
+  it('install, query and remove with dpkg spellings and exit codes', () => {
+    const d = tmp();
+    const deb = buildDeb({ name: 'clitest', version: '1.2-3', files: { 'usr/bin/clitest': { content: '#!/bin/sh\n', mode: 0o755 }, 'etc/clitest.conf': 'c\n', 'usr/share/doc/clitest/l': { link: '../../../bin/clitest' } }, conffiles: ['/etc/clitest.conf'] }, d);
+    const root = tmp('rpkg-cliroot-');
+    const R = ['--root', root];
+    expect(run(['-i', ...R, deb]).code).toBe(0);
+    const l = run(['-l', ...R]);
+    expect(l.out).toMatch(/^ii  clitest\s+1\.2-3\s+all\s+test package clitest$/m);
+    expect(run(['-L', ...R, 'clitest']).out).toContain('/usr/bin/clitest\n');
+    expect(run(['-S', ...R, 'bin/clitest']).out).toBe('clitest: /usr/bin/clitest\n');
+    const miss = run(['-S', ...R, 'nonexistent-file']);
+    expect(miss.code).toBe(1);
+    expect(run(['-s', ...R, 'clitest']).out).toMatch(/^Status: install ok installed$/m);
+    expect(run(['-s', ...R, 'nope']).code).toBe(1);
+    expect(run(['-c', deb]).out).toBe(sh(`dpkg-deb -c '${deb}'`));
+    expect(run(['-I', deb]).out).toMatch(/^ Package: clitest$/m);
+    expect(run(['-V', ...R]).out).toBe('');
+    writeFileSync(join(root, 'usr/bin/clitest'), 'tampered');
+    const v = run(['-V', ...R]);
+    expect(v.out).toBe('??5??????   /usr/bin/clitest\n');
+    expect(v.code).toBe(1);
+    expect(run(['-C', ...R]).code).toBe(0);
+    expect(sh(`dpkg-query --admindir='${root}/var/lib/dpkg' -W clitest`)).toBe('clitest\t1.2-3\n');
+    expect(run(['-r', ...R, 'clitest']).code).toBe(0);
+    expect(run(['-l', ...R, 'clitest']).out).toMatch(/^rc  clitest/m);
+    expect(run(['-P', ...R, 'clitest']).code).toBe(0);
+    expect(existsSync(join(root, 'etc/clitest.conf'))).toBe(false);
+  });
+
+  it('errors are one line with dpkg exit codes, never a stack trace', () => {
+    const root = tmp('rpkg-cliroot-');
+    const bad = join(tmp(), 'bad.deb');
+    writeFileSync(bad, 'garbage');
+    const r = run(['install', '--root', root, bad]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n').length).toBe(1);
+    expect(r.err).not.toMatch(/at .*\.js:\d+/);
+    const s = buildDeb({ name: 'withscripts', scripts: { postinst: '#!/bin/sh\n' } });
+    const r2 = run(['-i', '--root', root, s]);
+    expect(r2.code).toBe(1);
+    expect(r2.err).toMatch(/cannot be run yet/);
+    expect(run(['-i', '--root', root, '--no-scripts', s]).code).toBe(0);
+    expect(run(['--root', root, 'install', '--dry-run', s]).out).toMatch(/^Inst withscripts/m);
+    expect(run(['bogus-command']).code).toBe(2);
+  });
+
+  it.skipIf(!fixtures())('the default root counts the host packages as installed', () => {
+    const root = tmp('rpkg-default-');
+    const r = run(['-i', fixture('libonig5'), fixture('libjq1'), fixture('jq')], { RUSTOS_ROOT: root });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(run(['-l', 'jq'], { RUSTOS_ROOT: root }).out).toMatch(/^ii  jq /m);
+  });
+});
+
+describe('kill -9 during install', () => {
+  function bigDeb(version: string, salt: string): string {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1500; i++) files[`usr/share/big/d${i % 30}/f${i}`] = `${salt}${i}`.repeat(1500);
+    files['etc/big.conf'] = `conf ${salt}\n`;
+    return buildDeb({ name: 'big', version, files, conffiles: ['/etc/big.conf'], compress: 'gzip' });
+  }
+
+  it('leaves a database dpkg understands, and a re-run finishes the job', async () => {
+    const v1 = bigDeb('1.0', 'a');
+    const v2 = bigDeb('2.0', 'b');
+    const ref = tmp('rpkg-ref-');
+    sh(`dpkg-deb -x '${v2}' '${ref}'`);
+    const states = new Set<string>();
+    for (const delay of [150, 400, 700, 1000, 1400]) {
+      const root = emptyRoot();
+      expect(run(['-i', '--root', root, v1]).code).toBe(0);
+      const child = spawn('node', [BIN, '-i', '--root', root, v2], { stdio: 'ignore' });
+      const exited = new Promise((r) => child.on('exit', r));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await exited;
+      // The real dpkg tools read the database in whatever state it was left.
+      const st = sh(`dpkg-query --admindir='${root}/var/lib/dpkg' -W -f='\${db:Status-Status} \${Version}' big`);
+      states.add(st);
+      expect(st).toMatch(/^(installed 1\.0|half-installed 2\.0|unpacked 2\.0|half-configured 2\.0|installed 2\.0)$/);
+      const again = run(['-i', '--root', root, v2]);
+      expect(again.err).toBe('');
+      expect(run(['-C', '--root', root]).out).toBe('');
+      expect(run(['-V', '--root', root]).out).toBe('');
+      const got = snapshot(root);
+      for (const p of ['/var', '/var/lib', '/var/lib/dpkg']) got.delete(p);
+      expect([...got].filter(([p]) => !p.startsWith('/var/lib'))).toEqual([...snapshot(ref)]);
+    }
+    console.log(`kill -9 states observed: ${[...states].join(', ')}`);
+  }, 120_000);
+});
+
+export { mkdirSync, readFileSync };
