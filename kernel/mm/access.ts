@@ -116,7 +116,8 @@ export class MemAccess {
     if (Math.floor(a / PAGE_SIZE) === Math.floor((a + n - 1) / PAGE_SIZE)) {
       return n === 2 ? this.dv.getUint16(p0, true) : this.dv.getUint32(p0, true);
     }
-    const p1 = this.pt.translate(a + n - 1, PROT_READ); // fault before reading anything
+    // Fault before reading anything; like the CPU, report the first byte of the faulting page.
+    const p1 = this.pt.translate(Math.floor((a + n - 1) / PAGE_SIZE) * PAGE_SIZE, PROT_READ);
     void p1;
     let v = 0;
     for (let k = n - 1; k >= 0; k--) v = v * 256 + this.u8[this.pt.translate(a + k, PROT_READ)];
@@ -126,7 +127,7 @@ export class MemAccess {
   private writeSlow(a: number, lo: number, hi: number, n: number): void {
     // Translate both ends first: a store that faults must not be half done.
     this.pt.translate(a, PROT_WRITE);
-    this.pt.translate(a + n - 1, PROT_WRITE);
+    this.pt.translate(Math.floor((a + n - 1) / PAGE_SIZE) * PAGE_SIZE, PROT_WRITE);
     for (let k = 0; k < n; k++) {
       const byte = k < 4 ? (lo >>> (8 * k)) & 255 : (hi >>> (8 * (k - 4))) & 255;
       this.u8[this.pt.translate(a + k, PROT_WRITE)] = byte;

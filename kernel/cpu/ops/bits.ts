@@ -40,16 +40,15 @@ function bitOp(c: Cpu, i: Insn, op: number, addr: number, b: number): void {
     const m = 1 << (b & 31);
     let v: number;
     if (i.rm >= 0) v = R[2 * i.rm + half];
-    else v = c.mem.read32(addr + 4 * half);
+    else {
+      c.mem.read64(addr, c.T, 0); // the whole quadword is accessed
+      v = c.T[half];
+    }
     setSomeFlags(c, CF, (v & m) !== 0 ? CF : 0);
     if (op === BT) return;
     const nv = op === BTS ? v | m : op === BTR ? v & ~m : v ^ m;
     if (i.rm >= 0) R[2 * i.rm + half] = nv;
-    else {
-      // The whole quadword is the operand: make sure both halves are writable before storing.
-      c.mem.read64(addr, c.T, 0);
-      c.mem.write64(addr, half === 0 ? nv : c.T[0], half === 1 ? nv : c.T[1]);
-    }
+    else c.mem.write64(addr, half === 0 ? nv : c.T[0], half === 1 ? nv : c.T[1]);
     return;
   }
   const m = 1 << b;

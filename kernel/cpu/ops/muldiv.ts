@@ -305,7 +305,7 @@ function div(c: Cpu, i: Insn): void {
     }
     case 4: {
       const d = readE(c, i);
-      if (!udiv128(0, 0, R[4], R[0], 0, d)) throw de(i);
+      if (R[4] >>> 0 >= d >>> 0 || !udiv128(0, 0, R[4], R[0], 0, d)) throw de(i);
       R[0] = qLo; R[1] = 0;
       R[4] = rLo; R[5] = 0;
       return;

@@ -157,10 +157,14 @@ function shiftGroup(c: Cpu, i: Insn): void {
     case RCL:
     case RCR: {
       const m = bits === 32 ? n : n % (bits + 1);
-      if (m === 0) return;
       r = x >>> 0;
       cf = getCF(c);
       const top = bits - 1;
+      if (m === 0) {
+        // A full turn through CF: nothing moves, but OF is still computed (as AMD CPUs do).
+        setCfOf(c, cf, ((r >>> top) & 1) ^ cf);
+        return;
+      }
       let of = 0;
       if ((i.sub & 7) === RCL) {
         for (let k = 0; k < m; k++) {

@@ -214,31 +214,33 @@ function cmpsScas(c: Cpu, i: Insn): void {
   const n = i.rep === 0 ? 1 : reg(c, RCX, as);
   const whileEq = i.rep === 0xf3;
   const R = c.R, T = c.T;
+  // The last completed comparison (its flags stand even when a later element faults).
   let aLo = 0, aHi = 0, bLo = 0, bHi = 0;
-  if (scas) {
-    aLo = size === 1 ? c.R8[0] : size === 2 ? c.R16[0] : R[0];
-    aHi = R[1];
-  }
+  const accLo = size === 1 ? c.R8[0] : size === 2 ? c.R16[0] : R[0], accHi = R[1];
   done = 0;
   try {
     while (done < n) {
       const off = done * step;
+      let xLo = accLo, xHi = accHi;
       if (!scas) {
-        aLo = load(c, size, seg + at(as, si, off), 0);
-        aHi = T[1];
+        xLo = load(c, size, seg + at(as, si, off), 0);
+        xHi = T[1];
       }
       bLo = load(c, size, at(as, di, off), 2);
       bHi = T[3];
+      aLo = xLo;
+      aHi = xHi;
       done++;
       const eq = aLo === bLo && (size !== 8 || aHi === bHi);
       if (eq !== whileEq) break;
     }
   } finally {
     finish(c, i, !scas, true);
+    if (done !== 0) {
+      if (size === 8) alu64(c, CMP, aLo, aHi, bLo, bHi);
+      else alu(c, CMP, size, aLo, bLo);
+    }
   }
-  if (done === 0) return;
-  if (size === 8) alu64(c, CMP, aLo, aHi, bLo, bHi);
-  else alu(c, CMP, size, aLo, bLo);
 }
 
 /** xlat (D7): AL = [seg:rBX + AL]. */
