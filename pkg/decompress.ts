@@ -63,7 +63,7 @@ export function decompressStream(input: Readable, c: Compression): Readable {
       return input.pipe(new PassThrough());
     }
     case 'gzip': {
-      const g = createGunzip();
+      const g = createGunzip({ chunkSize: 256 * 1024 });
       input.on('error', (e) => g.destroy(e));
       return input.pipe(g);
     }

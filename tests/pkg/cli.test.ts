@@ -89,7 +89,7 @@ describe('kill -9 during install', () => {
     const ref = tmp('rpkg-ref-');
     sh(`dpkg-deb -x '${v2}' '${ref}'`);
     const states = new Set<string>();
-    for (const delay of [150, 400, 700, 1000, 1400]) {
+    for (const delay of [80, 200, 350, 500, 700]) {
       const root = emptyRoot();
       expect(run(['-i', '--root', root, v1]).code).toBe(0);
       const child = spawn('node', [BIN, '-i', '--root', root, v2], { stdio: 'ignore' });
