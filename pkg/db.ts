@@ -67,10 +67,11 @@ export class Database {
   }
 
   /** Load status (and any journal entries in updates/ left by an interrupted dpkg). */
-  static load(admindir: string, opts: { create?: boolean } = {}): Database {
+  static load(admindir: string, opts: { create?: boolean; allowMissing?: boolean } = {}): Database {
     const db = new Database(admindir);
     const statusPath = join(admindir, 'status');
     if (!existsSync(statusPath)) {
+      if (opts.allowMissing && !opts.create) return db; // an empty, not yet created root
       if (!opts.create) throw new PkgError(`no package database at ${admindir} (status file missing)`, EXIT_FATAL);
       db.initLayout();
     }

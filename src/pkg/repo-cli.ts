@@ -36,6 +36,7 @@ export function addRepoCommands(program: Command, common: (c: Command) => Comman
 
   common(program.command('upgrade').description('upgrade installed packages to their newest available versions'))
     .option('--no-install-recommends', 'do not install recommended packages')
+    .option('--sources <file>', 'sources file (unused: indexes come from the last update)')
     .action(async (o: RepoOpts) => {
       const ctx = makeCtx(o, { write: !o.dryRun });
       const planner = new Planner(ctx.db, ctx.host, loadAvailable(ctx.root), o.installRecommends !== false);

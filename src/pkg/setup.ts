@@ -42,7 +42,7 @@ export function setScriptRunner(r: ScriptRunner | null): void {
 export function makeCtx(o: CommonOpts, opts: { write: boolean }): Ctx & { progress: Progress } {
   const { root, admindir, isDefault } = rootOf(o);
   if (opts.write) mkdirSync(root, { recursive: true });
-  const db = Database.load(admindir, { create: opts.write });
+  const db = Database.load(admindir, { create: opts.write, allowMissing: true });
   // The host's own packages count as installed for the default overlay root.
   const hostStatus = '/var/lib/dpkg';
   const host = isDefault && existsSync(join(hostStatus, 'status')) && resolve(admindir) !== hostStatus ? Database.load(hostStatus) : null;
