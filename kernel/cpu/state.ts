@@ -14,6 +14,7 @@
 
 import { PhysMem } from '../mm/phys.js';
 import { AddressSpace } from '../mm/aspace.js';
+import { X87 } from './x87-state.js';
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
 export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
@@ -58,6 +59,8 @@ export class Cpu {
   /** EFLAGS bits kept as-is (AC, ID) so pushf/popf round-trip them. */
   flagsOther = 0;
   mxcsr = 0x1f80;
+  /** The x87 FPU (x87-state.ts). */
+  readonly x87 = new X87();
 
   // Lazy flags: see flags.ts.
   fOp = F_FLAGS;

@@ -19,3 +19,4 @@ import './sse-fp.js';
 import './sse-fcmp.js';
 import './sse-cvt.js';
 import './sse-misc.js';
+import './x87.js';
