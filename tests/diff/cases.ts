@@ -7,6 +7,7 @@ import { ARITH, CF, OF, ZF, SF, PF, AF } from './record.js';
 import { RAX, RCX, RDX, RBX, Rng } from './gen.js';
 import { build, Ctx, Form, Spec, ALL_SIZES, V_SIZES, V8, V8X, V16, V32, V64, imm8, immZ, setOp, getOp } from './forms.js';
 import { stringForms } from './cases-string.js';
+import { flowForms } from './cases-flow.js';
 
 export interface Group {
   name: string;
@@ -269,4 +270,5 @@ export const groups: Group[] = [
   { name: 'atomic', forms: atomic },
   { name: 'string', forms: stringForms },
   { name: 'existing', forms: existing },
+  { name: 'flow', forms: flowForms },
 ];

@@ -28,7 +28,7 @@ export class Emu {
     const len = Math.min(16, inp.readUInt32LE(at + 16));
     const bytes = inp.subarray(at, at + len);
     if (!bytes.equals(this.lastCode)) {
-      const page = new Uint8Array(64).fill(0xcc);
+      const page = new Uint8Array(64).fill(0xcc); // int3 after the instruction and at end+7
       page.set(bytes);
       this.mem.writeBytes(CODE, page); // invalidates translated blocks of the page
       this.lastCode = Buffer.from(bytes);
@@ -47,7 +47,9 @@ export class Emu {
       throw new Error(`emulator did not stop at the int3 after the instruction (rip ${c.rip.toString(16)})`);
     }
     const end = CODE + len;
-    if (!(f.signo === SIGTRAP && (c.rip === end || c.rip === end + 1))) {
+    if (f.signo === SIGTRAP && (c.rip === end + 7 || c.rip === end + 8)) {
+      out.writeBigUInt64LE(BigInt(end + 7), at + 16); // the branch was taken (see harness.c)
+    } else if (!(f.signo === SIGTRAP && (c.rip === end || c.rip === end + 1))) {
       out.writeInt32LE(f.signo, at);
       out.writeInt32LE(f.code, at + 4);
       out.writeBigUInt64LE(BigInt(f.addr), at + 8);

@@ -8,7 +8,8 @@
  * exit stubs load and store with absolute addressing, so every GPR (rsp included) is free for the
  * instruction. A fault (SIGFPE, SIGSEGV, SIGILL, SIGBUS, SIGTRAP) is caught on an alternate stack;
  * the result then carries the signal, si_code, si_addr, the faulting RIP and the registers at the
- * fault (from the ucontext).
+ * fault (from the ucontext). Branches are tested with the target end+7 (just past the exit jump
+ * that follows the instruction): reaching it is reported as rip = end+7 with no signal.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -47,6 +48,7 @@ struct regs {
 
 extern void harness_enter(void);
 extern void harness_exit(void);
+extern void harness_taken(void);
 
 __asm__(
     ".text\n"
@@ -89,7 +91,11 @@ __asm__(
     "  movdqu %xmm15, 0x20001380\n"
     "  ldmxcsr 0x20001408\n"
     "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
-    "  ret\n");
+    "  ret\n"
+    ".globl harness_taken\n"
+    "harness_taken:\n"
+    "  movb $1, 0x20001428\n"
+    "  jmp harness_exit\n");
 
 static sigjmp_buf jb;
 static struct {
@@ -131,6 +137,7 @@ int main(void) {
   struct regs *in = (struct regs *)data, *out = (struct regs *)(data + 0x200);
   *(uint64_t *)(data + 0x410) = CODE;
   *(uint64_t *)(data + 0x418) = (uint64_t)harness_exit;
+  *(uint64_t *)(data + 0x420) = (uint64_t)harness_taken;
 
   static uint8_t altstack[65536];
   stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
@@ -157,12 +164,17 @@ int main(void) {
     /* jmp *[DATA + 0x418] */
     static const uint8_t jmp_exit[7] = {0xff, 0x24, 0x25, 0x18, 0x14, 0x00, 0x20};
     memcpy(code + len, jmp_exit, sizeof jmp_exit);
+    /* The branch target end+7: jmp *[DATA + 0x420], which marks the run as "taken". */
+    static const uint8_t jmp_taken[7] = {0xff, 0x24, 0x25, 0x20, 0x14, 0x00, 0x20};
+    memcpy(code + len + 7, jmp_taken, sizeof jmp_taken);
+    data[0x428] = 0;
 
     int32_t hdr[2] = {0, 0};
     uint64_t addr = 0, rip = 0, zero = 0;
     struct regs *res = out;
     if (sigsetjmp(jb, 1) == 0) {
       harness_enter();
+      if (data[0x428]) rip = CODE + len + 7;
     } else {
       __asm__ volatile("cld");
       uint32_t m = 0x1f80;

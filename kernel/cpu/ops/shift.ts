@@ -110,6 +110,12 @@ function countZero(c: Cpu, i: Insn): void {
   if (i.size === 4 && i.rm >= 0) c.R[2 * i.rm + 1] = 0;
 }
 
+/** Shift flags: CF/OF eager, SF/ZF/PF from the result; AF (undefined) set as AMD CPUs do. */
+function setShift(c: Cpu, size: number, lo: number, hi: number, cf: number, of: number): void {
+  setEager(c, size, lo, hi, cf, of);
+  c.fAF = 1;
+}
+
 function setCfOf(c: Cpu, cf: number, of: number): void {
   setSomeFlags(c, CF | OF, cf | (of << 11));
 }
@@ -162,7 +168,7 @@ function shiftGroup(c: Cpu, i: Insn): void {
       const top = bits - 1;
       if (m === 0) {
         // A full turn through CF: nothing moves, but OF is still computed (as AMD CPUs do).
-        setCfOf(c, cf, ((r >>> top) & 1) ^ cf);
+        setCfOf(c, cf, (i.sub & 7) === RCL ? ((r >>> top) & 1) ^ cf : ((r >>> top) ^ (r >>> (top - 1))) & 1);
         return;
       }
       let of = 0;
@@ -174,12 +180,12 @@ function shiftGroup(c: Cpu, i: Insn): void {
         }
         of = ((r >>> top) & 1) ^ cf;
       } else {
-        of = ((r >>> top) & 1) ^ cf;
         for (let k = 0; k < m; k++) {
           const out = r & 1;
           r = ((r >>> 1) | (cf << top)) & mask;
           cf = out;
         }
+        of = ((r >>> top) ^ (r >>> (top - 1))) & 1; // = MSB ^ CF before, for a count of 1
       }
       writeE(c, i, r);
       setCfOf(c, cf, of);
@@ -190,13 +196,13 @@ function shiftGroup(c: Cpu, i: Insn): void {
       r = (x << n) & mask;
       cf = n <= bits ? (x >>> (bits - n)) & 1 : 0;
       writeE(c, i, r);
-      setEager(c, i.size, r, 0, cf, ((r >>> (bits - 1)) & 1) ^ cf);
+      setShift(c, i.size, r, 0, cf, ((r >>> (bits - 1)) & 1) ^ cf);
       return;
     case SHR:
       r = (x >>> n) & mask;
       cf = n <= bits ? (x >>> (n - 1)) & 1 : 0;
       writeE(c, i, r);
-      setEager(c, i.size, r, 0, cf, n === 1 ? (x >>> (bits - 1)) & 1 : 0);
+      setShift(c, i.size, r, 0, cf, n === 1 ? (x >>> (bits - 1)) & 1 : 0);
       return;
     default: {
       // SAR: shift the sign-extended value; counts past the width keep copying the sign.
@@ -204,7 +210,7 @@ function shiftGroup(c: Cpu, i: Insn): void {
       r = (sx >> n) & mask;
       cf = (sx >> (n - 1)) & 1;
       writeE(c, i, r);
-      setEager(c, i.size, r, 0, cf, 0);
+      setShift(c, i.size, r, 0, cf, 0);
     }
   }
 }
@@ -239,13 +245,13 @@ function shift64(c: Cpu, i: Insn, op: number, n: number): void {
         }
         of = (rh >>> 31) ^ cf;
       } else {
-        of = (rh >>> 31) ^ cf;
         for (let k = 0; k < n; k++) {
           const out = rl & 1;
           rl = (rl >>> 1) | (rh << 31);
           rh = (rh >>> 1) | (cf << 31);
           cf = out;
         }
+        of = ((rh >>> 31) ^ (rh >>> 30)) & 1;
       }
       writeE64(c, i, rl, rh);
       setCfOf(c, cf, of);
@@ -256,20 +262,20 @@ function shift64(c: Cpu, i: Insn, op: number, n: number): void {
       shld64(hi, lo, 0, 0, n);
       cf = bit64(lo, hi, 64 - n);
       writeE64(c, i, oLo, oHi);
-      setEager(c, 8, oLo, oHi, cf, (oHi >>> 31) ^ cf);
+      setShift(c, 8, oLo, oHi, cf, (oHi >>> 31) ^ cf);
       return;
     case SHR:
       shrd64(0, 0, hi, lo, n);
       cf = bit64(lo, hi, n - 1);
       writeE64(c, i, oLo, oHi);
-      setEager(c, 8, oLo, oHi, cf, n === 1 ? hi >>> 31 : 0);
+      setShift(c, 8, oLo, oHi, cf, n === 1 ? hi >>> 31 : 0);
       return;
     default: {
       const s = hi >> 31;
       shrd64(s, s, hi, lo, n);
       cf = bit64(lo, hi, n - 1);
       writeE64(c, i, oLo, oHi);
-      setEager(c, 8, oLo, oHi, cf, 0);
+      setShift(c, 8, oLo, oHi, cf, 0);
     }
   }
 }
@@ -298,7 +304,7 @@ function shxd(c: Cpu, i: Insn): void {
       cf = bit64(d0, d1, 64 - n);
     }
     writeE64(c, i, oLo, oHi);
-    setEager(c, 8, oLo, oHi, cf, (oHi ^ d1) >>> 31);
+    setShift(c, 8, oLo, oHi, cf, right ? ((oHi >>> 31) ^ (oHi >>> 30)) & 1 : (oHi >>> 31) ^ cf);
     return;
   }
   const d = readE(c, i);
@@ -307,7 +313,7 @@ function shxd(c: Cpu, i: Insn): void {
     const r = right ? fr(s, d, n) : fl(d, s, n);
     const cf = right ? (d >>> (n - 1)) & 1 : (d >>> (32 - n)) & 1;
     writeE(c, i, r);
-    setEager(c, 4, r, 0, cf, (r ^ d) >>> 31);
+    setShift(c, 4, r, 0, cf, right ? ((r >>> 31) ^ (r >>> 30)) & 1 : (r >>> 31) ^ cf);
     return;
   }
   // 16-bit: counts above 16 are undefined; like P6-family CPUs, shift the 48-bit d:s:d.
@@ -323,7 +329,9 @@ function shxd(c: Cpu, i: Insn): void {
     cf = n <= 16 ? (d >>> (n - 1)) & 1 : (s >>> (n - 17)) & 1;
   }
   writeE(c, i, r);
-  setEager(c, 2, r, 0, cf, ((r ^ d) >>> 15) & 1);
+  // OF (undefined past a count of 1) as AMD Zen computes it for counts up to 15.
+  const of = right ? (r >>> 15) ^ (r >>> 14) : (r >>> 15) ^ cf;
+  setShift(c, 2, r, 0, cf, of & 1);
 }
 
 function group(src: number): { name: string; sub: number }[] {
