@@ -2,9 +2,11 @@
 // "to", "package" where ":" means a local diversion). The unpacker consults it
 // so a diverted file of another package lands at its divert-to name.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite } from './db.js';
+import { PkgError } from './errors.js';
+import { resolveInRoot } from './paths.js';
 
 export interface Diversion {
   from: string;
@@ -31,4 +33,32 @@ export function divertedPath(ds: Diversion[], path: string, pkg: string): string
   const d = ds.find((x) => x.from === path);
   if (!d || d.by === pkg) return path;
   return d.to;
+}
+
+/** dpkg-divert --add/--remove [--rename]; `pkg` null means --local. */
+export function divert(admindir: string, root: string, op: { add?: string; remove?: string; to?: string; pkg: string | null; rename: boolean }): void {
+  const ds = readDiversions(admindir);
+  const by = op.pkg ?? ':';
+  const file = op.add ?? op.remove!;
+  if (!file.startsWith('/')) throw new PkgError(`filename "${file}" is not absolute`);
+  const existing = ds.find((d) => d.from === file);
+  if (op.add) {
+    const to = op.to ?? `${file}.distrib`;
+    if (existing) {
+      if (existing.to === to && existing.by === by) return;
+      throw new PkgError(`'${file}' is already diverted to '${existing.to}' by ${existing.by}`);
+    }
+    ds.push({ from: file, to, by });
+    if (op.rename) moveIfPresent(root, file, to);
+  } else {
+    if (!existing) return;
+    ds.splice(ds.indexOf(existing), 1);
+    if (op.rename) moveIfPresent(root, existing.to, file);
+  }
+  writeDiversions(admindir, ds);
+}
+
+function moveIfPresent(root: string, from: string, to: string): void {
+  const src = resolveInRoot(root, from);
+  if (existsSync(src)) renameSync(src, resolveInRoot(root, to));
 }

@@ -13,6 +13,7 @@ import { inspectDeb } from '../../pkg/deb.js';
 import { isPresent, parseStatus } from '../../pkg/db.js';
 import { makeCtx, rootOf, type CommonOpts } from './setup.js';
 import { addRepoCommands } from './repo-cli.js';
+import { runTool, TOOLS } from './tools.js';
 
 const DPKG_ALIASES: Record<string, string[]> = {
   '-i': ['install'], '--install': ['install'], '-r': ['remove'], '--remove': ['remove'],
@@ -223,6 +224,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const out = (s: string) => void process.stdout.write(s);
   const program = buildProgram(out);
   try {
+    if (TOOLS.includes(argv[0])) return runTool(argv[0], argv.slice(1), out);
     await program.parseAsync(translateArgs(argv, program.commands.map((c) => c.name())), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
