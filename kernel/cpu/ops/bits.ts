@@ -12,7 +12,7 @@
 import { Cpu, F_FLAGS } from '../state.js';
 import type { Insn } from '../insn.js';
 import { def, defPfx, MAP_0F, I_UB } from '../optable.js';
-import { setSomeFlags, CF, ZF } from '../flags.js';
+import { setSomeFlags, getOF, CF, ZF, PF } from '../flags.js';
 import { ea } from '../operands.js';
 
 const BT = 0, BTS = 1, BTR = 2, BTC = 3;
@@ -123,6 +123,15 @@ function flagsTo(c: Cpu, f: number): void {
   c.fFlags = f;
 }
 
+/** PF of a result byte (the flag is set for an even number of ones). */
+function parity(v: number): number {
+  v &= 0xff;
+  v ^= v >> 4;
+  v ^= v >> 2;
+  v ^= v >> 1;
+  return (v & 1) === 0 ? PF : 0;
+}
+
 function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
@@ -132,11 +141,12 @@ function bsf(c: Cpu, i: Insn): void {
   const lo = readSrc(c, i);
   const hi = i.size === 8 ? c.T[1] : 0;
   if ((lo | hi) === 0) {
-    flagsTo(c, ZF);
+    flagsTo(c, ZF | PF);
     return;
   }
-  setG(c, i, lo !== 0 ? ctz32(lo) : 32 + ctz32(hi));
-  flagsTo(c, 0);
+  const n = lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+  setG(c, i, n);
+  flagsTo(c, parity(n)); // CF, OF, SF, AF, PF are undefined: PF as AMD CPUs compute it
 }
 
 /** bsr G, E: index of the highest set bit; a zero source sets ZF and leaves G unchanged. */
@@ -144,11 +154,12 @@ function bsr(c: Cpu, i: Insn): void {
   const lo = readSrc(c, i);
   const hi = i.size === 8 ? c.T[1] : 0;
   if ((lo | hi) === 0) {
-    flagsTo(c, ZF);
+    flagsTo(c, ZF | PF);
     return;
   }
-  setG(c, i, hi !== 0 ? 63 - Math.clz32(hi) : 31 - Math.clz32(lo));
-  flagsTo(c, 0);
+  const n = hi !== 0 ? 63 - Math.clz32(hi) : 31 - Math.clz32(lo);
+  setG(c, i, n);
+  flagsTo(c, parity(n));
 }
 
 /** tzcnt G, E (F3 0F BC): trailing zeros, the operand width for 0; CF = (src == 0), ZF = (count == 0). */
@@ -160,7 +171,8 @@ function tzcnt(c: Cpu, i: Insn): void {
     n = lo !== 0 ? ctz32(lo) : hi !== 0 ? 32 + ctz32(hi) : 64;
   } else n = lo !== 0 ? ctz32(lo) : i.size * 8;
   setG(c, i, n);
-  flagsTo(c, (n === i.size * 8 ? CF : 0) | (n === 0 ? ZF : 0));
+  // OF, SF, AF, PF are undefined: OF kept and the rest cleared, as AMD CPUs do.
+  flagsTo(c, (n === i.size * 8 ? CF : 0) | (n === 0 ? ZF : 0) | (getOF(c) << 11));
 }
 
 /** lzcnt G, E (F3 0F BD): leading zeros, the operand width for 0; flags as tzcnt. */
@@ -172,7 +184,8 @@ function lzcnt(c: Cpu, i: Insn): void {
     n = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
   } else n = Math.clz32(lo) - (32 - i.size * 8);
   setG(c, i, n);
-  flagsTo(c, (n === i.size * 8 ? CF : 0) | (n === 0 ? ZF : 0));
+  // OF, SF, AF, PF are undefined: OF kept and the rest cleared, as AMD CPUs do.
+  flagsTo(c, (n === i.size * 8 ? CF : 0) | (n === 0 ? ZF : 0) | (getOF(c) << 11));
 }
 
 function pop32(x: number): number {
