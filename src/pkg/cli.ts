@@ -86,12 +86,15 @@ export function buildProgram(out: (s: string) => void): Command {
     });
 
   common(program.command('unpack').description('unpack .deb files without configuring them (dpkg --unpack)').argument('<debs...>'))
-    .action(async (debs: string[], o: CommonOpts) => {
+    .option('--no-triggers', 'leave activated triggers pending')
+    .action(async (debs: string[], o: CommonOpts & { triggers?: boolean }) => {
       const ctx = makeCtx(o, { write: true });
       ctx.db.lock();
       try {
         const cands = await loadCandidates(debs);
         for (const c of cands) await unpackOne(ctx, c);
+        // Like dpkg, pending triggers are processed at the end of the run (unless --no-triggers).
+        if (o.triggers !== false) await processTriggers(ctx);
       } finally {
         ctx.db.unlock();
       }
