@@ -17,7 +17,7 @@ export const FX1C = { LAHF: 1 << 0, ABM: 1 << 5 };
 /** The feature words reported; instruction families raise bits as they become complete. */
 export const features = {
   leaf1Edx: F1D.TSC | F1D.CX8 | F1D.CMOV | F1D.FXSR | F1D.SSE | F1D.SSE2,
-  leaf1Ecx: F1C.POPCNT,
+  leaf1Ecx: F1C.POPCNT | F1C.CX16,
   leaf7Ebx: 0,
   leaf7Ecx: 0,
   ext1Edx: FX1D.SYSCALL | FX1D.NX | FX1D.LM,
