@@ -11,7 +11,7 @@ import {
   xmem, xreg, begin, commit, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, full, rcOf, fx,
 } from './x87-common.js';
 import {
-  F80, PE, DE, ZE, C0, C1, C2, C3, INDEFINITE, BIAS, J, kind, sign, mk, zero, inf, lsbExp, bitlen, pcBits,
+  F80, IE, PE, DE, ZE, C0, C1, C2, C3, INDEFINITE, BIAS, J, kind, sign, mk, zero, inf, lsbExp, bitlen, pcBits,
   add, mul, div, sqrt, nan1, nan2, invalid, round80, pack80,
   K_ZERO, K_DENORMAL, K_INF, K_QNAN, K_SNAN, K_UNSUPPORTED,
 } from './x87-float.js';
@@ -20,17 +20,20 @@ import { rd64 } from './x87-ldst.js';
 
 const ADD = 0, MUL = 1, SUB = 4, SUBR = 5, DIV = 6, DIVR = 7;
 
-/** a OP b under the current PC/RC. */
+/** a OP b under the current PC/RC. An invalid or zero-divide result suppresses DE (as the hardware). */
 function binop(op: number, a: F80, b: F80, fcw: number): F80 {
   const p = pcBits(fcw), rc = (fcw >> 10) & 3;
+  let r: F80;
   switch (op) {
-    case ADD: return add(a, b, p, rc);
-    case MUL: return mul(a, b, p, rc);
-    case SUB: return add(a, b, p, rc, true);
-    case SUBR: return add(b, a, p, rc, true);
-    case DIV: return div(a, b, p, rc);
-    default: return div(b, a, p, rc);
+    case ADD: r = add(a, b, p, rc); break;
+    case MUL: r = mul(a, b, p, rc); break;
+    case SUB: r = add(a, b, p, rc, true); break;
+    case SUBR: r = add(b, a, p, rc, true); break;
+    case DIV: r = div(a, b, p, rc); break;
+    default: r = div(b, a, p, rc); break;
   }
+  if (fx.flags & (IE | ZE)) fx.flags &= ~DE;
+  return r;
 }
 
 /** Memory-operand readers: each returns the operand as 80 bits (SNaNs kept signaling). */
@@ -81,6 +84,7 @@ function unary(f: (v: F80, fcw: number) => F80, cc = C1) {
     let r: F80;
     if (isEmpty(x, 0)) { underflow(); r = INDEFINITE; }
     else r = f(getST(x, 0), x.fcw);
+    if (fx.flags & (IE | ZE)) fx.flags &= ~DE;
     if (ok(x)) setST(x, 0, r);
     if (cc === C1) commitArith(x);
   };
@@ -152,6 +156,7 @@ function fxtract(c: Cpu, i: Insn): void {
     return;
   }
   if (full(x)) {
+    setST(x, 0, INDEFINITE);
     push(x, INDEFINITE);
     commitArith(x);
     return;
@@ -221,7 +226,8 @@ function fprem(ieee: boolean) {
       }
     }
     if (ok(x)) setST(x, 0, r);
-    commit(x, C0 | C1 | C2 | C3, cc);
+    // An invalid operand leaves the condition codes alone.
+    commit(x, fx.flags & IE ? 0 : C0 | C1 | C2 | C3, cc);
   };
 }
 

@@ -85,7 +85,8 @@ function fcomi(unord: boolean, doPop: boolean) {
       setSomeFlags(c, ZF | PF | CF | OF | EF_SF | AF, EFL[res]);
       if (doPop) pop(x);
     }
-    commit(x, C1, 0);
+    // C1 changes only on a stack fault.
+    commit(x, fx.flags & 0x40 ? C1 : 0, 0);
   };
 }
 

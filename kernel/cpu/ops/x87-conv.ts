@@ -71,7 +71,7 @@ export function toBin(x: F80, f: Fmt, rc: number): bigint {
       if (k === K_SNAN) fx.flags |= IE;
       return signBit | infBits | (((x.m | QBIT) & ~J) >> BigInt(63 - fb));
   }
-  if (k === K_DENORMAL) fx.flags |= DE;
+  // Stores do not report a denormal source (DE) on the hardware.
   const r = roundTo(sign(x), x.m, lsbExp(x), f.p, rc, 1 - bias, bias);
   if (r.ovf) return signBit | infBits;
   if (r.q === 0n) return signBit;
@@ -105,7 +105,6 @@ export function toInt(x: F80, bits: number, rc: number): bigint {
     fx.flags |= IE;
     return indefinite;
   }
-  if (k === K_DENORMAL) fx.flags |= DE;
   const s = sign(x);
   const e = lsbExp(x);
   let q: bigint;

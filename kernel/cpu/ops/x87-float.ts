@@ -224,10 +224,10 @@ export function invalid(): F80 {
 // ---- arithmetic ----
 
 export function add(a: F80, b: F80, p: number, rc: number, negB = false): F80 {
-  if (negB) b = { se: b.se ^ 0x8000, m: b.m };
   const ka = kind(a), kb = kind(b);
   const n = nan2(a, b, ka, kb);
   if (n) return n;
+  if (negB) b = { se: b.se ^ 0x8000, m: b.m };
   const sa = sign(a), sb = sign(b);
   if (ka === K_INF) {
     if (kb === K_INF && sa !== sb) return invalid();

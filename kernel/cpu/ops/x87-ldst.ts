@@ -241,19 +241,21 @@ function fcmov(cc: number) {
     if (isEmpty(x, 0) || isEmpty(x, k)) {
       underflow();
       if (ok(x)) setST(x, 0, INDEFINITE);
+      commitArith(x);
     } else if (cond(c, cc)) setST(x, 0, getST(x, k));
-    commitArith(x);
   };
 }
 
 function ffree(c: Cpu, i: Insn): void {
   const x = begin(c, i);
   x.empty |= 1 << ((x.top + (i.rm & 7)) & 7);
+  commitArith(x);
 }
 
+/** ffreep (undocumented): ffree ST(i), then pop. */
 function ffreep(c: Cpu, i: Insn): void {
   ffree(c, i);
-  c.x87.top = (c.x87.top + 1) & 7;
+  pop(c.x87);
 }
 
 function fincstp(c: Cpu, i: Insn): void {
