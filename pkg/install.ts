@@ -3,15 +3,14 @@
 // configure them, recording every dpkg state transition in status so that an
 // interrupted run is described by the database and can be finished.
 
-import { readdirSync, rmSync, writeFileSync, chmodSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectDeb, type ControlMembers, type DebLayout } from './deb.js';
 import { Paragraph } from './control.js';
 import { formatConffilesField, isPresent, isConfigured, parseConffilesField, parseStatus, NATIVE_ARCH, type ConffileEntry } from './db.js';
 import { PkgError, EXIT_ERROR } from './errors.js';
 import { checkInstall, failIfProblems, orderForInstall, type Candidate } from './resolve.js';
-import { removeObsolete } from './unpack.js';
-import { unpackData } from './unpack.js';
+import { removeObsolete, unpackData, isRoot } from './unpack.js';
 import { readDiversions } from './diversions.js';
 import { processConffile } from './conffiles.js';
 import { MAINTAINER_SCRIPTS, requireRunnable } from './scripts.js';
@@ -122,6 +121,12 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
     writeFileSync(info('md5sums'), result.fileHashes.map(([p, h]) => `${h}  ${p.slice(1)}\n`).join(''));
   }
   writeFileSync(info('list'), result.files.join('\n') + '\n');
+  // Without root we cannot chown: remember the intended owners for the emulator's view.
+  const ownersFile = join(root, 'var/lib/rustos-pkg/owners', c.name);
+  if (!isRoot && result.owners.length) {
+    mkdirSync(join(root, 'var/lib/rustos-pkg/owners'), { recursive: true });
+    writeFileSync(ownersFile, result.owners.join('\n') + '\n');
+  } else rmSync(ownersFile, { force: true });
   const newSet = new Set(result.files);
   removeObsolete(root, db, c.name, oldFiles, newSet, new Set(oldConffiles.map((x) => x.path)));
   // Files taken over through Replaces leave the previous owner's list.

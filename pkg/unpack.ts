@@ -38,12 +38,14 @@ export interface UnpackResult {
   conffileHashes: Map<string, string>;
   /** md5 of every regular file in archive order (dpkg writes md5sums when a .deb lacks them). */
   fileHashes: [string, string][];
+  /** Entries not owned by root:root ("path user:group uid:gid"), kept when we cannot chown. */
+  owners: string[];
   /** Packages whose files we took over (path -> previous owner). */
   takenOver: Map<string, string>;
   bytes: number;
 }
 
-const isRoot = process.getuid?.() === 0;
+export const isRoot = process.getuid?.() === 0;
 
 export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
   const { root, db, layout, pkg } = inp;
@@ -53,6 +55,7 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
   const files: string[] = [];
   const conffileHashes = new Map<string, string>();
   const fileHashes: [string, string][] = [];
+  const ownerLines: string[] = [];
   const takenOver = new Map<string, string>();
   const deferred: { tmp: string; final: string }[] = [];
   const createdDirs: string[] = [];
@@ -85,6 +88,7 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
       const host = resolveInRoot(root, dest);
       hostOf.set(p, host);
       files.push(p);
+      if ((h.uid ?? 0) !== 0 || (h.gid ?? 0) !== 0) ownerLines.push(`${p} ${h.uname || h.uid}:${h.gname || h.gid} ${h.uid}:${h.gid}`);
       let existing: ReturnType<typeof lstatSync> | null = null;
       try {
         existing = lstatSync(host);
@@ -179,7 +183,7 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
 
   // Everything is extracted: now move the new objects into place, one rename each.
   for (const d of deferred) renameSync(d.tmp, d.final);
-  return { files, conffileHashes, fileHashes, takenOver, bytes };
+  return { files, conffileHashes, fileHashes, owners: ownerLines, takenOver, bytes };
 }
 
 /**

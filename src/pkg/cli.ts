@@ -76,7 +76,7 @@ export function buildProgram(out: (s: string) => void): Command {
       ctx.db.lock();
       try {
         const cands = await loadCandidates(files);
-        const total = cands.reduce((s, c) => s + Number(c.control.get('Installed-Size') ?? 0) * 1024, 0);
+        const total = cands.reduce((s, c) => s + (Number(c.control.get('Installed-Size') ?? 0) * 1024 || c.layout.data.size * 4), 0);
         ctx.progress.start(total, 'Unpacking');
         await installDebs(ctx, files);
       } finally {

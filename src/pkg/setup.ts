@@ -65,6 +65,7 @@ export function makeCtx(o: CommonOpts, opts: { write: boolean }): Ctx & { progre
 export class Progress {
   private bar: cliProgress.SingleBar | null = null;
   private value = 0;
+  private total = 1;
   constructor(private readonly enabled: boolean) {}
   start(total: number, label: string): void {
     if (!this.enabled) return;
@@ -74,12 +75,15 @@ export class Progress {
       { format: `${label} [{bar}] {percentage}% | {value}/{total} KiB`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(Math.max(1, Math.round(total / 1024)), 0);
+    this.total = Math.max(1, Math.round(total / 1024));
+    this.bar.start(this.total, 0);
   }
   add(bytes: number): void {
     if (!this.bar) return;
     this.value += bytes;
-    this.bar.update(Math.round(this.value / 1024));
+    const kib = Math.round(this.value / 1024);
+    if (kib > this.total) this.bar.setTotal((this.total = kib)); // Installed-Size was an estimate
+    this.bar.update(kib);
   }
   interrupt(fn: () => void): void {
     if (this.bar) {

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Database } from '../../pkg/db.js';
+import { buildAr } from '../../pkg/ar.js';
 import { SkipRunner } from '../../pkg/scripts.js';
 import type { Ctx } from '../../pkg/context.js';
 import type { ConfPolicy } from '../../pkg/conffiles.js';
@@ -109,9 +110,14 @@ export function recompress(deb: string, z: 'gzip' | 'xz' | 'zstd' | 'none' | 'bz
   execFileSync('dpkg-deb', ['-R', deb, src]);
   const out = join(outDir, deb.split('/').pop()!.replace(/\.deb$/, `.${z}.deb`));
   if (z === 'bzip2') {
-    // dpkg-deb cannot write bzip2 members; assemble the ar by hand.
+    // dpkg-deb cannot write bzip2 members; assemble the ar ourselves (no binutils needed).
     const ctl = tmp('rpkg-ctl-');
-    execFileSync('sh', ['-c', `cd "${src}/DEBIAN" && tar --owner=0 --group=0 -czf "${ctl}/control.tar.gz" . && cd "${src}" && tar --owner=0 --group=0 --exclude=./DEBIAN -cjf "${ctl}/data.tar.bz2" . && echo 2.0 > "${ctl}/debian-binary" && cd "${ctl}" && ar rc "${out}" debian-binary control.tar.gz data.tar.bz2`]);
+    execFileSync('sh', ['-c', `cd "${src}/DEBIAN" && tar --owner=0 --group=0 -czf "${ctl}/control.tar.gz" . && cd "${src}" && tar --owner=0 --group=0 --exclude=./DEBIAN -cjf "${ctl}/data.tar.bz2" .`]);
+    writeFileSync(out, buildAr([
+      { name: 'debian-binary', data: Buffer.from('2.0\n') },
+      { name: 'control.tar.gz', data: readFileSync(join(ctl, 'control.tar.gz')) },
+      { name: 'data.tar.bz2', data: readFileSync(join(ctl, 'data.tar.bz2')) },
+    ]));
     return out;
   }
   execFileSync('dpkg-deb', ['-Z', z, '--build', src, out], { stdio: 'pipe' });
