@@ -132,18 +132,17 @@ for (const [name, o] of [['shld', 0xa4], ['shrd', 0xac]] as const) {
 // ---- bit instructions ----
 
 const BT = ['bt', 'bts', 'btr', 'btc'];
+/** Memory forms: a signed bit offset reaching up to ~1 KiB either side of the operand. */
+function btSetup(c: Ctx): void {
+  if (c.addr !== 0) c.setG(BigInt.asUintN(c.v.size * 8, BigInt(c.r.int(16 * 1024) - 8 * 1024)));
+}
 const bits: Form[] = [];
 for (let k = 0; k < 4; k++) {
   bits.push(
     ...ops(
       {
         name: `${BT[k]} E,G`, opV: [0x0f, 0xa3 + 8 * k], variants: V_SIZES, flags: CF | ZF,
-        setup: (c) => {
-          // Memory forms: a signed bit offset reaching up to ~2 KiB either side of the operand.
-          if (c.addr !== 0) {
-            c.setG(BigInt.asUintN(c.v.size * 8, BigInt(c.r.int(16 * 1024) - 8 * 1024)));
-          }
-        },
+        setup: btSetup,
         memSize: 8,
       },
       { name: `${BT[k]} E,Ib`, opV: [0x0f, 0xba], digit: 4 + k, variants: V_SIZES, imm: imm8, flags: CF | ZF },
@@ -260,6 +259,30 @@ for (const v of [V16, V32, V64]) {
       return { code: [...v.pfx, ...(v.w || reg >= 8 ? [0x40 | (v.w ? 8 : 0) | (reg >> 3)] : []), 0x90 | (reg & 7)], flags: ARITH };
     },
   });
+}
+// lock-prefixed read-modify-write forms (single core: the same results).
+for (const [k, name] of ALU.entries()) {
+  if (name === 'cmp') continue;
+  existing.push(...ops({ name: `lock ${name} E,G`, pfx: [0xf0], op8: [8 * k], opV: [8 * k + 1], kinds: ['mem'], flags: ARITH & ~AF, cases: 60 }));
+}
+existing.push(
+  ...ops(
+    { name: 'lock inc', pfx: [0xf0], op8: [0xfe], opV: [0xff], digit: 0, kinds: ['mem'], flags: ARITH, cases: 60 },
+    { name: 'lock neg', pfx: [0xf0], op8: [0xf6], opV: [0xf7], digit: 3, kinds: ['mem'], flags: ARITH, cases: 60 },
+    { name: 'lock xadd', pfx: [0xf0], op8: [0x0f, 0xc0], opV: [0x0f, 0xc1], kinds: ['mem'], flags: ARITH, cases: 60 },
+    { name: 'lock cmpxchg', pfx: [0xf0], op8: [0x0f, 0xb0], opV: [0x0f, 0xb1], kinds: ['mem'], implicit: [RAX], flags: ARITH, cases: 60 },
+    { name: 'lock bts', pfx: [0xf0], opV: [0x0f, 0xab], variants: V_SIZES, kinds: ['mem'], flags: CF | ZF, setup: btSetup, memSize: 8, cases: 60 },
+    { name: 'lock xchg', pfx: [0xf0], op8: [0x86], opV: [0x87], kinds: ['mem'], flags: ARITH, cases: 60 },
+    // The nop space: multi-byte nops and hints never touch memory or flags.
+    { name: 'nop E (0F 1F /0)', opV: [0x0f, 0x1f], digit: 0, variants: V_SIZES, flags: ARITH, cases: 40 },
+    { name: 'prefetch (0F 18 /1)', opV: [0x0f, 0x18], digit: 1, variants: [V32], kinds: ['mem'], flags: ARITH, cases: 40 },
+  ),
+);
+for (const [name, code] of [
+  ['cs nopw', [0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0]], ['endbr64', [0xf3, 0x0f, 0x1e, 0xfa]],
+  ['pause', [0xf3, 0x90]], ['xchg ax,ax', [0x66, 0x90]], ['rep ret-style nop', [0xf3, 0x48, 0x90]],
+] as const) {
+  existing.push({ name, cases: 20, make: () => ({ code: [...code], flags: ARITH }) });
 }
 void V16; void V64; void V8; void V8X; void ALL_SIZES; void RBX;
 

@@ -52,7 +52,7 @@ export class Emu {
     } else if (!(f.signo === SIGTRAP && (c.rip === end || c.rip === end + 1))) {
       out.writeInt32LE(f.signo, at);
       out.writeInt32LE(f.code, at + 4);
-      out.writeBigUInt64LE(BigInt(f.addr), at + 8);
+      out.writeBigUInt64LE(BigInt.asUintN(64, BigInt(f.addr)), at + 8);
       out.writeBigUInt64LE(BigInt(c.rip), at + 16);
     }
     for (let k = 0; k < 32; k++) out.writeInt32LE(R[k], at + OFF_GPR + 4 * k);
