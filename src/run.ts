@@ -72,7 +72,10 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
     const status = proc === -2 ? 127 : 126;
     throw new StartError(`rustos: ${o.program}: ${ERRNO_TEXT[-proc] ?? 'error ' + -proc}`, status);
   }
-  return k.waitInit();
+  const t0 = Date.now();
+  const info = await k.waitInit();
+  if (o.env.RUSTOS_STATS) o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0}`);
+  return info;
 }
 
 function findInPath(k: Kernel, name: string, pathVar: string, cwd: string): string {

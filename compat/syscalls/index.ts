@@ -5,6 +5,7 @@
 
 import './sys-rw.js';
 import './sys-file.js';
+import './sys-fsmeta.js';
 import './sys-mm.js';
 import './sys-proc.js';
 import './sys-time.js';

@@ -61,6 +61,21 @@ export class AddressSpace extends MemAccess {
     let k = 0;
     while (k < this.vmas.length && this.vmas[k].start < start) k++;
     this.vmas.splice(k, 0, v);
+    this.merge();
+  }
+
+  /** Joins neighbouring VMAs that Linux would merge (same protection, flags and backing). */
+  merge(): void {
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      const p = out[out.length - 1];
+      const anon = v.name === '' || v.name === '[heap]';
+      if (p && p.end === v.start && p.prot === v.prot && p.flags === v.flags && p.name === v.name &&
+          (anon || p.offset + (p.end - p.start) === v.offset)) {
+        p.end = v.end;
+      } else out.push({ ...v });
+    }
+    this.vmas = out;
   }
 
   /** Removes mappings in [start, start+len), splitting VMAs that straddle the range. */
@@ -100,6 +115,7 @@ export class AddressSpace extends MemAccess {
       if (v.end > e) out.push({ ...v, start: e, offset: v.offset + (e - v.start) });
     }
     this.vmas = out;
+    this.merge();
     this.pt.protectRange(start / PAGE_SIZE, len / PAGE_SIZE, prot);
     return true;
   }
