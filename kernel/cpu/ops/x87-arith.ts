@@ -32,7 +32,7 @@ function binop(op: number, a: F80, b: F80, fcw: number): F80 {
     case DIV: r = div(a, b, p, rc); break;
     default: r = div(b, a, p, rc); break;
   }
-  if (fx.flags & (IE | ZE)) fx.flags &= ~DE;
+  if (fx.flags & (IE | ZE) || (r.se & 0x7fff) === 0x7fff && r.m !== J) fx.flags &= ~DE;
   return r;
 }
 
@@ -54,7 +54,7 @@ function arithMem(op: number, rd: Reader) {
     begin(c, i, a);
     fx.flags = fl;
     let r: F80;
-    if (isEmpty(x, 0)) { underflow(); r = INDEFINITE; }
+    if (isEmpty(x, 0)) { fx.flags = 0; underflow(); r = INDEFINITE; }
     else r = binop(op, getST(x, 0), b, x.fcw);
     if (ok(x)) setST(x, 0, r);
     commitArith(x);
@@ -186,15 +186,17 @@ function fprem(ieee: boolean) {
     if (isEmpty(x, 0) || isEmpty(x, 1)) {
       underflow();
       if (ok(x)) setST(x, 0, INDEFINITE);
-      commit(x, C0 | C1 | C2 | C3, 0);
+      commit(x, C1 | C2, 0);
       return;
     }
     const a = getST(x, 0), b = getST(x, 1);
     const ka = kind(a), kb = kind(b);
     let r: F80 | null = nan2(a, b, ka, kb);
     let cc = 0;
+    // NaN and invalid operands clear C1 and C2 and leave C0/C3 alone.
+    let mask = r === null ? C0 | C1 | C2 | C3 : C1 | C2;
     if (r === null) {
-      if (ka === K_INF || kb === K_ZERO) r = invalid();
+      if (ka === K_INF || kb === K_ZERO) { r = invalid(); mask = C1 | C2; }
       else if (kb === K_INF || ka === K_ZERO) r = a;
       else {
         const La = bitlen(a.m), Lb = bitlen(b.m);
@@ -226,8 +228,7 @@ function fprem(ieee: boolean) {
       }
     }
     if (ok(x)) setST(x, 0, r);
-    // An invalid operand leaves the condition codes alone.
-    commit(x, fx.flags & IE ? 0 : C0 | C1 | C2 | C3, cc);
+    commit(x, mask, cc);
   };
 }
 

@@ -37,10 +37,16 @@ export function add(a: BF, b: BF): BF {
   if (a.m === 0n) return b;
   if (b.m === 0n) return a;
   const ma = mag(a), mb = mag(b);
-  if (ma - mb > P + 16) return a;
-  if (mb - ma > P + 16) return b;
+  // A far smaller addend still decides the rounding direction: keep it as a sticky unit.
+  if (ma - mb > P + 16) return sticky(a, b.m < 0n ? -1n : 1n);
+  if (mb - ma > P + 16) return sticky(b, a.m < 0n ? -1n : 1n);
   const e = Math.min(a.e, b.e);
   return bf((a.m << BigInt(a.e - e)) + (b.m << BigInt(b.e - e)), e);
+}
+
+function sticky(a: BF, d: bigint): BF {
+  const sh = P + 24 - bitlen(a.m < 0n ? -a.m : a.m);
+  return sh > 0 ? { m: (a.m << BigInt(sh)) + d, e: a.e - sh } : { m: a.m + d, e: a.e };
 }
 
 export function neg(a: BF): BF {
@@ -131,6 +137,13 @@ export function ln(x: BF): BF {
   const z = div(sub(m, ONE), add(m, ONE));
   const r = atanh(z);
   return add({ m: r.m, e: r.e + 1 }, mul(small(E), LN2));
+}
+
+/** ln(1 + x) for x > -1, accurate for tiny x. */
+export function ln1p(x: BF): BF {
+  if (mag(x) >= -2) return ln(add(ONE, x));
+  const r = atanh(div(x, add({ m: 2n, e: 0 }, x)));
+  return { m: r.m, e: r.e + 1 };
 }
 
 /** e^t - 1 by its series (|t| <= 1). */

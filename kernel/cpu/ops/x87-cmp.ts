@@ -57,7 +57,7 @@ function fcomMem(rd: Reader, pops: number) {
     const x = begin(c, i, a);
     fx.flags = fl;
     let res: number;
-    if (isEmpty(x, 0)) { underflow(); res = CMP_UN; }
+    if (isEmpty(x, 0)) { fx.flags = 0; underflow(); res = CMP_UN; }
     else res = compare(getST(x, 0), b, false);
     fsw(c, res, pops);
   };

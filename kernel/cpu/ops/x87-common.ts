@@ -106,8 +106,9 @@ export function commit(x: X87, ccMask: number, cc: number): void {
   x.fsw = s;
 }
 
-/** Commit for arithmetic: C1 is the round-up bit, or the stack-fault direction. */
+/** Commit for arithmetic: C1 is the round-up bit, or the stack-fault direction. IE/ZE suppress DE. */
 export function commitArith(x: X87): void {
+  if (fx.flags & (IE | ZE)) fx.flags &= ~DE;
   commit(x, C1, fx.flags & SF ? fx.up << 9 : fx.flags & PE && fx.up ? C1 : 0);
 }
 

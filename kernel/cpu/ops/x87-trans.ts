@@ -20,7 +20,8 @@ function toF80(v: B.BF, rc: number): F80 {
   if (v.m === 0n) return zero(0);
   const s = v.m < 0n ? 1 : 0;
   const m = s ? -v.m : v.m;
-  return round80(s, (m << 1n) | 1n, v.e - 1, 64, rc);
+  const sh = Math.max(1, 200 - bitlen(m));
+  return round80(s, (m << BigInt(sh)) | 1n, v.e - sh, 64, rc);
 }
 
 function fromF80(x: F80): B.BF {
@@ -133,7 +134,11 @@ function f2xm1(c: Cpu, i: Insn): void {
     if (n) r = n;
     else if (k === K_ZERO) r = v;
     else if (k === K_INF) r = sign(v) ? mk(1, BIAS, J) : v;
-    else r = toF80(B.expm1(B.mul(fromF80(v), B.LN2)), rcOf(x));
+    else if ((v.se & 0x7fff) >= BIAS && (v.m !== J || (v.se & 0x7fff) > BIAS)) {
+      // Outside -1..+1 the result is undefined; the hardware (AMD) leaves ST(0) and reports PE.
+      fx.flags |= 0x20;
+      r = v;
+    } else r = toF80(B.expm1(B.mul(fromF80(v), B.LN2)), rcOf(x));
   }
   if (ok(x)) setST(x, 0, r);
   commitArith(x);
@@ -177,7 +182,7 @@ function ylog(y: F80, v: F80, p1: boolean, rc: number): F80 {
     if (ky === K_INF) return invalid();
     return zero(sign(y));
   }
-  const l2 = B.div(B.ln(arg), B.LN2);
+  const l2 = B.div(p1 ? B.ln1p(xv) : B.ln(arg), B.LN2);
   if (ky === K_INF) return inf(sign(y) ^ (l2.m < 0n ? 1 : 0));
   if (ky === K_ZERO) return zero(sign(y) ^ (l2.m < 0n ? 1 : 0));
   return toF80(B.mul(fromF80(y), l2), rc);
