@@ -40,7 +40,7 @@ describe('version comparison', () => {
       return epoch + up + rev;
     };
     const pairs: [string, string][] = [];
-    while (pairs.length < 5000) {
+    while (pairs.length < 3000) {
       const a = gen();
       // Similar pairs exercise the interesting paths (tilde, zeros, revisions).
       const b = rnd(3) === 0 ? a : rnd(2) ? gen() : a.replace(/[0-9]$/, pick('0123456789~a'));
@@ -59,5 +59,5 @@ describe('version comparison', () => {
     expect(results.length).toBe(pairs.length);
     const mismatches = pairs.filter((p, i) => Math.sign(compareVersions(p[0], p[1])) !== results[i]);
     expect(mismatches.slice(0, 5)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });
