@@ -103,6 +103,8 @@ export class Decoder {
         d = { ...d, ...g, group: undefined };
       }
     }
+    // lock is only valid on a read-modify-write of memory.
+    if (i.lock && (modrm < 0 || modrm >> 6 === 3 || !lockable(map, op, (modrm >> 3) & 7))) throw this.ud();
     let size: number;
     switch (d.size ?? S_V) {
       case S_B: size = 1; break;
@@ -220,6 +222,30 @@ export class Decoder {
     const b0 = this.byte(), b1 = this.byte(), b2 = this.byte(), b3 = this.byte();
     return b0 | (b1 << 8) | (b2 << 16) | (b3 << 24);
   }
+}
+
+/**
+ * Instructions that accept a lock prefix (with a memory destination): add/or/adc/sbb/and/sub/xor
+ * E,G and group 1 except cmp, xchg, not/neg, inc/dec, bts/btr/btc, cmpxchg, xadd, cmpxchg8b/16b.
+ */
+function lockable(map: number, op: number, digit: number): boolean {
+  if (map === MAP_1) {
+    if (op < 0x40) return (op & 7) <= 1 && op >> 3 !== 7;
+    switch (op) {
+      case 0x80: case 0x81: case 0x83: return digit !== 7;
+      case 0x86: case 0x87: return true;
+      case 0xf6: case 0xf7: return digit === 2 || digit === 3;
+      case 0xfe: case 0xff: return digit <= 1;
+    }
+    return false;
+  }
+  if (map !== MAP_0F) return false;
+  switch (op) {
+    case 0xab: case 0xb3: case 0xbb: case 0xb0: case 0xb1: case 0xc0: case 0xc1: return true;
+    case 0xba: return digit >= 5;
+    case 0xc7: return digit === 1;
+  }
+  return false;
 }
 
 /** Byte register n as an index into Cpu.R8: AH..BH without REX for 4..7, else the low byte. */

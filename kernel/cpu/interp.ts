@@ -13,7 +13,7 @@
 import { Insn } from './insn.js';
 import { Decoder } from './decoder.js';
 import { Cpu, STOP_BUDGET, STOP_NONE } from './state.js';
-import { GuestFault } from './fault.js';
+import { GuestFault, SIGTRAP } from './fault.js';
 import { PAGE_SIZE } from '../mm/phys.js';
 import type { AddressSpace } from '../mm/aspace.js';
 import './ops/index.js';
@@ -141,7 +141,8 @@ export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null 
   } catch (e) {
     if (!(e instanceof GuestFault)) throw e;
     if (b !== null && k < b.insns.length) {
-      c.rip = b.insns[k].addr;
+      // Faults restart the instruction; traps (int3) already set RIP past it.
+      if (e.signo !== SIGTRAP) c.rip = b.insns[k].addr;
       c.retired += k;
     }
     return e;
