@@ -7,6 +7,7 @@ import './mov.js';
 import './branch.js';
 import './stack.js';
 import './misc.js';
+import './priv.js';
 import './muldiv.js';
 import './shift.js';
 import './bits.js';

@@ -10,6 +10,7 @@ import { ea, push64, pop64, getSp, setSp, writeRm64 } from '../operands.js';
 import { getFlags, setFlags } from '../flags.js';
 import { incDecHandler } from './alu.js';
 import { callEMember, jmpEMember } from './branch.js';
+import { GuestFault, SIGILL, ILL_ILLOPN, SIGSEGV, SI_KERNEL } from '../fault.js';
 
 function push16(c: Cpu, v: number): void {
   const sp = getSp(c) - 2;
@@ -127,6 +128,13 @@ function popf(c: Cpu, i: Insn): void {
   setFlags(c, c.T[0]);
 }
 
+/** Far call/jmp through memory: the pointer is read, then loading the selector faults (#GP). */
+function farBranch(c: Cpu, i: Insn): void {
+  if (i.rm >= 0) throw new GuestFault(SIGILL, ILL_ILLOPN, i.addr, 'far branch to a register');
+  c.mem.read32(ea(c, i));
+  throw new GuestFault(SIGSEGV, SI_KERNEL, 0, 'far branch');
+}
+
 defRegs(MAP_1, 0x50, { name: 'push', fn: pushR, size: S_D64 });
 defRegs(MAP_1, 0x58, { name: 'pop', fn: popR, size: S_D64 });
 def(MAP_1, 0x68, { name: 'push', fn: pushI, imm: I_Z, size: S_D64 });
@@ -143,7 +151,7 @@ def(MAP_1, 0xfe, {
 def(MAP_1, 0xff, {
   name: 'grp5', fn: incDecHandler, modrm: true,
   group: [
-    { name: 'inc', sub: 0 }, { name: 'dec', sub: 1 }, callEMember, undefined,
-    jmpEMember, undefined, { name: 'push', fn: pushE, size: S_D64 }, undefined,
+    { name: 'inc', sub: 0 }, { name: 'dec', sub: 1 }, callEMember, { name: 'callf', fn: farBranch, branch: true },
+    jmpEMember, { name: 'jmpf', fn: farBranch, branch: true }, { name: 'push', fn: pushE, size: S_D64 }, undefined,
   ],
 });
