@@ -87,8 +87,9 @@ function series(first: BF, term: (k: number, prev: BF) => BF): BF {
   let sum = first, t = first;
   for (let k = 1; k < 2000; k++) {
     t = term(k, t);
-    if (t.m === 0n || mag(t) < mag(sum) - P - 8) break;
-    sum = add(sum, t);
+    if (t.m === 0n) break;
+    sum = add(sum, t); // a negligible term still counts as a sticky unit
+    if (mag(t) < mag(sum) - P - 8) break;
   }
   return sum;
 }

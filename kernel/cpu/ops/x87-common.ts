@@ -101,6 +101,7 @@ export function ok(x: X87): boolean {
  * condition-code bits in ccMask by cc, and sets ES/B when an exception is unmasked.
  */
 export function commit(x: X87, ccMask: number, cc: number): void {
+  if (fx.flags & (IE | ZE)) fx.flags &= ~DE;
   let s = (x.fsw & ~ccMask) | (cc & ccMask) | (fx.flags & 0x7f);
   if (s & ~x.fcw & 0x3f) s |= ES | 0x8000;
   x.fsw = s;

@@ -112,9 +112,9 @@ function twoResults(which: 'sincos' | 'tan') {
       } else {
         const sv = a.q === 0 ? s : a.q === 1 ? co : a.q === 2 ? B.neg(s) : B.neg(co);
         const cv = a.q === 0 ? co : a.q === 1 ? B.neg(s) : a.q === 2 ? B.neg(co) : s;
-        const up1 = (r1 = toF80(sv, rc), fx.up);
+        // C1 reports the rounding of the sine (ST(1)), as the hardware does.
         r0 = toF80(cv, rc);
-        fx.up = fx.up || up1;
+        r1 = toF80(sv, rc);
       }
     }
     if (which === 'tan') { r0 = 'se' in a ? a : ONE80; }
