@@ -135,7 +135,14 @@ export class Database {
     return [...this.pkgs.values()];
   }
   get(name: string): Paragraph | undefined {
+    // Accept dpkg's pkg:arch spelling for the native architecture too.
+    const m = /^(.*):([a-z0-9-]+)$/.exec(name);
+    if (m && (m[2] === NATIVE_ARCH || m[2] === 'all' || m[2] === 'any')) name = m[1];
     return this.pkgs.get(name) ?? [...this.pkgs.values()].find((p) => p.get('Package') === name);
+  }
+  /** dpkg's ${binary:Package}: name:arch for Multi-Arch: same packages. */
+  displayName(p: Paragraph): string {
+    return p.get('Multi-Arch') === 'same' ? `${p.get('Package')}:${p.get('Architecture')}` : p.get('Package')!;
   }
   status(name: string): Status {
     return parseStatus(this.get(name)?.get('Status'));
@@ -188,8 +195,8 @@ export class Database {
   infoName(name: string): string {
     const p = this.get(name);
     // dpkg names info files pkg:arch for Multi-Arch: same packages.
-    if (p && p.get('Multi-Arch') === 'same') return `${name}:${p.get('Architecture')}`;
-    return name;
+    if (p && p.get('Multi-Arch') === 'same') return `${p.get('Package')}:${p.get('Architecture')}`;
+    return p ? p.get('Package')! : name;
   }
   infoPath(name: string, ext: string): string {
     return join(this.admindir, 'info', `${this.infoName(name)}.${ext}`);

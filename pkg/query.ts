@@ -33,29 +33,33 @@ export function listPackages(db: Database, patterns: string[]): { text: string; 
   } else {
     pkgs = pkgs.filter((p) => parseStatus(p.get('Status')).state !== 'not-installed');
   }
-  const w = (f: string, min: number) => Math.max(min, ...pkgs.map((p) => (f === 'Package' ? p.get('Package')! : p.get(f) ?? '').length));
-  const nw = w('Package', 14), vw = w('Version', 12), aw = w('Architecture', 12);
+  const w = (f: string, min: number) => Math.max(min, ...pkgs.map((p) => (f === 'Package' ? db.displayName(p) : f === 'Description' ? p.first(f) : p.get(f) ?? '').length));
+  // Not on a terminal, dpkg-query sizes every column to its widest value.
+  const nw = w('Package', 14), vw = w('Version', 12), aw = w('Architecture', 12), dw = w('Description', 11);
   const head = [
     'Desired=Unknown/Install/Remove/Purge/Hold',
     '| Status=Not/Inst/Conf-files/Unpacked/halF-conf/Half-inst/trig-aWait/Trig-pend',
     '|/ Err?=(none)/Reinst-required (Status,Err: uppercase=bad)',
     `||/ ${'Name'.padEnd(nw)} ${'Version'.padEnd(vw)} ${'Architecture'.padEnd(aw)} Description`,
-    `+++-${'='.repeat(nw)}-${'='.repeat(vw)}-${'='.repeat(aw)}-${'='.repeat(40)}`,
+    `+++-${'='.repeat(nw)}-${'='.repeat(vw)}-${'='.repeat(aw)}-${'='.repeat(dw)}`,
   ];
-  const rows = pkgs.map((p) => `${statusAbbrev(p)} ${p.get('Package')!.padEnd(nw)} ${(p.get('Version') ?? '').padEnd(vw)} ${(p.get('Architecture') ?? '').padEnd(aw)} ${p.first('Description')}`);
+  const rows = pkgs.map((p) => `${statusAbbrev(p)} ${db.displayName(p).padEnd(nw)} ${(p.get('Version') ?? '').padEnd(vw)} ${(p.get('Architecture') ?? '').padEnd(aw)} ${p.first('Description')}`);
   return { text: [...head, ...rows].join('\n') + '\n', found: pkgs.length > 0 };
 }
 
-/** dpkg -S pattern: packages owning matching paths. */
+/** dpkg -S pattern: packages owning matching paths (dpkg-query's rule: a pattern
+ *  not starting with one of "*[?/" is wrapped in '*', then fnmatch on the path). */
 export function searchFiles(db: Database, pattern: string): string[] {
-  const hasGlob = /[*?[]/.test(pattern);
-  const re = hasGlob ? globToRegExp(pattern.startsWith('/') ? pattern : '*' + pattern) : null;
+  const re = globToRegExp('*[?/'.includes(pattern[0] ?? '') ? pattern : `*${pattern}*`);
   const hits = new Map<string, string[]>();
   for (const [path, owners] of db.fileOwners()) {
-    if (path === '/.') continue;
-    if (re ? re.test(path) : path.includes(pattern)) hits.set(path, owners);
+    if (path !== '/.' && re.test(path)) hits.set(path, owners);
   }
-  return [...hits].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, owners]) => `${owners.join(', ')}: ${path}`);
+  const show = (o: string) => {
+    const p = db.get(o);
+    return p ? db.displayName(p) : o;
+  };
+  return [...hits].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, owners]) => `${owners.map(show).join(', ')}: ${path}`);
 }
 
 /** dpkg -V: verify installed files against md5sums (and conffiles against Conffiles). */

@@ -72,6 +72,16 @@ describe('rustos-pkg CLI', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(run(['-l', 'jq'], { RUSTOS_ROOT: root }).out).toMatch(/^ii  jq /m);
+    // Query output is dpkg-query's, byte for byte (-S owner order aside).
+    const q = (a: string) => sh(`dpkg-query --admindir='${root}/var/lib/dpkg' ${a}`);
+    const env = { RUSTOS_ROOT: root };
+    expect(run(['-l'], env).out).toBe(q('-l'));
+    for (const p of ['jq', 'libjq1:amd64', 'libonig5']) {
+      expect(run(['-s', p], env).out).toBe(q(`-s ${p}`));
+      expect(run(['-L', p], env).out).toBe(q(`-L ${p}`));
+    }
+    const norm = (t: string) => t.split('\n').filter(Boolean).map((l) => { const i = l.lastIndexOf(': '); return l.slice(0, i).split(', ').sort().join(', ') + l.slice(i); }).sort();
+    for (const pat of ['/usr/lib', 'lib', 'jq*', '/usr/share/doc/*']) expect(norm(run(['-S', pat], env).out)).toEqual(norm(q(`-S '${pat}'`)));
   });
 });
 
