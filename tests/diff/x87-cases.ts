@@ -209,6 +209,18 @@ function envBytes(r: Rng, full: boolean): Uint8Array {
   return b;
 }
 
+/** The same forms with random exception masks (no pending exception at the start). */
+function unmaskedForms(forms: Form[], every: number): Form[] {
+  return forms.filter((_, k) => k % every === 0).map((f) => ({
+    ...f,
+    name: `unmasked ${f.name}`,
+    gen: (r: Rng) => {
+      const c = f.gen(r);
+      return { ...c, state: { ...c.state, fcw: (c.state.fcw & ~0x3f) | r.int(64) } };
+    },
+  }));
+}
+
 export const groups: Group[] = [
   { name: 'x87 loads/stores', forms: ldst },
   { name: 'x87 arithmetic', forms: arith },
@@ -216,4 +228,5 @@ export const groups: Group[] = [
   { name: 'x87 compare', forms: cmp },
   { name: 'x87 transcendental', forms: trans },
   { name: 'x87 control', forms: control },
+  { name: 'x87 unmasked exceptions', forms: [...unmaskedForms(ldst, 1), ...unmaskedForms(arith, 1), ...unmaskedForms(unary, 1), ...unmaskedForms(cmp, 1), ...unmaskedForms(trans, 1)] },
 ];

@@ -38,8 +38,10 @@ const EFL = [CF, ZF, 0, ZF | PF | CF];
 /** FSW compare: sets C3 C2 C0 (C1 = 0), pops `pops` times. */
 function fsw(c: Cpu, res: number, pops: number): void {
   const x = c.x87;
-  if (ok(x)) for (let k = 0; k < pops; k++) pop(x);
-  commit(x, C0 | C1 | C2 | C3, ok(x) ? CC[res] : x.fsw);
+  // An unmasked denormal operand still sets the condition codes; an unmasked invalid does not.
+  const go = ok(x, IE);
+  if (go) for (let k = 0; k < pops; k++) pop(x);
+  commit(x, C0 | C1 | C2 | C3, go ? CC[res] : x.fsw);
 }
 
 type Reader = (c: Cpu, a: number) => F80;
@@ -81,7 +83,7 @@ function fcomi(unord: boolean, doPop: boolean) {
     let res: number;
     if (isEmpty(x, 0) || isEmpty(x, k)) { underflow(); res = CMP_UN; }
     else res = compare(getST(x, 0), getST(x, k), unord);
-    if (ok(x)) {
+    if (ok(x, IE)) {
       setSomeFlags(c, ZF | PF | CF | OF | EF_SF | AF, EFL[res]);
       if (doPop) pop(x);
     }

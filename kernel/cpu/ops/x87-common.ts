@@ -88,12 +88,18 @@ export function begin(c: Cpu, i: Insn, dataAddr = 0): X87 {
   x.fop = ((i.op & 7) << 8) | (i.rm >= 0 ? 0xc0 | ((i.reg & 7) << 3) | (i.rm & 7) : (i.reg & 7) << 3);
   fx.flags = 0;
   fx.up = 0;
+  fx.mask = x.fcw & 0x3f;
+  fx.loading = false;
   return x;
 }
 
-/** True unless an unmasked IE/ZE/DE occurred (then the destination must stay unchanged). */
-export function ok(x: X87): boolean {
-  return (fx.flags & (IE | ZE | DE) & ~x.fcw) === 0;
+/**
+ * True unless an unmasked IE/ZE/DE occurred (then the destination must stay unchanged). Loads
+ * pass IE|ZE: an unmasked denormal operand does not stop them.
+ */
+export function ok(x: X87, which = IE | ZE | DE): boolean {
+  if (fx.flags & (IE | ZE)) fx.flags &= ~DE;
+  return (fx.flags & which & ~x.fcw) === 0;
 }
 
 /**
@@ -102,6 +108,11 @@ export function ok(x: X87): boolean {
  */
 export function commit(x: X87, ccMask: number, cc: number): void {
   if (fx.flags & (IE | ZE)) fx.flags &= ~DE;
+  // An unmasked denormal operand stops the operation before it computes anything.
+  if (fx.flags & DE & ~x.fcw && !fx.loading) {
+    fx.flags &= DE | SF;
+    cc &= ~C1;
+  }
   let s = (x.fsw & ~ccMask) | (cc & ccMask) | (fx.flags & 0x7f);
   if (s & ~x.fcw & 0x3f) s |= ES | 0x8000;
   x.fsw = s;

@@ -26,7 +26,12 @@ export const BIAS = 16383;
 /** Exponent of the least significant bit of an 80-bit denormal. */
 const EMIN80 = -16382;
 
-export const fx = { flags: 0, up: 0 };
+/**
+ * flags: exceptions raised so far by the current instruction; up: the last rounding increased the
+ * magnitude (C1); mask: FCW's exception masks, which change how over/underflow are delivered;
+ * loading: the instruction is a load (an unmasked DE does not stop it).
+ */
+export const fx = { flags: 0, up: 0, mask: 0x3f, loading: false };
 
 export function bitlen(m: bigint): number {
   if (m === 0n) return 0;
@@ -113,11 +118,21 @@ export interface Rounded {
  * Rounds the exact value (-1)^sg * m * 2^e to p significand bits in a format whose normal
  * exponents are emin..emax, with denormals below. Sets PE/UE/OE and fx.up.
  */
-export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number, emin: number, emax: number): Rounded {
+export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number, emin: number, emax: number, bias = 0): Rounded {
   const L = bitlen(m);
   const E = e + L - 1;
   let sh = E - (p - 1) - e;
   let tiny = false;
+  if (bias && E < emin && (fx.mask & UE) === 0) {
+    // Unmasked underflow on a register result: round normally and add the bias to the exponent.
+    const r0 = rshiftRound(m, sh, sg, rc);
+    fx.flags |= UE | (r0.inexact ? PE : 0);
+    fx.up = r0.inc ? 1 : 0;
+    let q = r0.q, s = e + sh;
+    if (bitlen(q) > p) { q >>= 1n; s += 1; }
+    if (s + bitlen(q) - 1 < emin) return { q, s: s + bias, ovf: false };
+    return { q, s, ovf: false };
+  }
   if (E < emin) {
     tiny = true;
     if (E === emin - 1) {
@@ -129,10 +144,9 @@ export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number,
   }
   const r = rshiftRound(m, sh, sg, rc);
   let s = e + sh;
-  if (r.inexact) {
-    fx.flags |= PE;
-    if (tiny) fx.flags |= UE;
-  }
+  if (r.inexact) fx.flags |= PE;
+  // Masked underflow needs tininess and inexactness; an unmasked one only tininess.
+  if (tiny && (r.inexact || (fx.mask & UE) === 0)) fx.flags |= UE;
   fx.up = r.inc ? 1 : 0;
   let q = r.q;
   if (q !== 0n && bitlen(q) > p) {
@@ -140,6 +154,11 @@ export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number,
     s += 1;
   }
   if (q !== 0n && s + bitlen(q) - 1 > emax) {
+    if (bias && (fx.mask & OE) === 0) {
+      // Unmasked overflow on a register result: the rounded value with the bias taken off.
+      fx.flags |= OE;
+      return { q, s: s - bias, ovf: false };
+    }
     fx.flags |= OE | PE;
     const toInf = rc === 0 || (rc === 2 && sg === 0) || (rc === 1 && sg === 1);
     fx.up = toInf ? 1 : 0;
@@ -152,7 +171,7 @@ export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number,
 /** Rounds to the 80-bit format with p significand bits (precision control). */
 export function round80(sg: number, m: bigint, e: number, p: number, rc: number): F80 {
   if (m === 0n) return zero(sg);
-  const r = roundTo(sg, m, e, p, rc, EMIN80, BIAS);
+  const r = roundTo(sg, m, e, p, rc, EMIN80, BIAS, 24576);
   if (r.ovf) return inf(sg);
   return pack80(sg, r.q, r.s);
 }

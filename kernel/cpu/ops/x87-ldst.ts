@@ -13,7 +13,7 @@ import { cond } from '../flags.js';
 import {
   xmem, xreg, begin, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, full, rcOf, fx,
 } from './x87-common.js';
-import { F80, IE, INDEFINITE, J, BIAS, mk } from './x87-float.js';
+import { F80, IE, ZE, OE, UE, PE, INDEFINITE, J, BIAS, mk } from './x87-float.js';
 import { fromBin, toBin, fromInt, toInt, fromBcd, toBcd, SINGLE, DOUBLE } from './x87-conv.js';
 
 // ---- memory helpers ----
@@ -42,10 +42,11 @@ export function wr80(c: Cpu, a: number, v: F80): void {
 /** Pushes a value converted from memory (conversion flags already in fx). */
 function pushLoaded(c: Cpu, v: F80): void {
   const x = c.x87;
+  fx.loading = true;
   if (full(x)) {
     fx.flags &= ~0x3f;
     push(x, v);
-  } else if (ok(x)) push(x, v);
+  } else if (ok(x, IE | ZE)) push(x, v);
   commitArith(x);
 }
 
@@ -149,7 +150,9 @@ function fstBin(double: boolean, doPop: boolean) {
     const v = storeSource(c);
     if (v !== null) {
       const bits = toBin(v, double ? DOUBLE : SINGLE, rcOf(x));
-      if (ok(x)) {
+      // Unmasked overflow/underflow: nothing is stored and only that flag is reported.
+      if (fx.flags & (OE | UE) & ~x.fcw) { fx.flags &= ~PE; fx.up = 0; }
+      else if (ok(x)) {
         if (double) wr64(c, a, bits);
         else c.mem.write32(a, Number(bits) | 0);
         if (doPop) pop(x);
