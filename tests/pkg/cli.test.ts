@@ -3,15 +3,21 @@
 // robustness against kill -9 at any point of an install.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, buildDeb, emptyRoot, fixture, fixtures, sh, snapshot, tmp } from './helpers.js';
 
-const BIN = join(REPO, 'bin/rustos-pkg');
+// A private build of the CLI (dist/ may be rewritten by a concurrent project-wide tsc).
+const BUILD = tmp('rpkg-build-');
+const BIN = join(BUILD, 'rustos-pkg.mjs');
 
 beforeAll(() => {
-  const r = spawnSync('npx', ['tsc', '-p', join(REPO, 'tests/pkg/tsconfig.cli.json')], { cwd: REPO, encoding: 'utf8' });
-  if (!existsSync(join(REPO, 'dist/src/pkg/cli.js'))) throw new Error(`cannot build the CLI: ${r.stdout}${r.stderr}`);
+  const r = spawnSync('npx', ['tsc', '-p', join(REPO, 'tests/pkg/tsconfig.cli.json'), '--outDir', BUILD], { cwd: REPO, encoding: 'utf8' });
+  if (!existsSync(join(BUILD, 'src/pkg/cli.js'))) throw new Error(`cannot build the CLI: ${r.stdout}${r.stderr}`);
+  symlinkSync(join(REPO, 'node_modules'), join(BUILD, 'node_modules'));
+  writeFileSync(join(BUILD, 'package.json'), '{"type":"module"}\n');
+  // Same as bin/rustos-pkg, pointing at the private build.
+  writeFileSync(BIN, "import { main } from './src/pkg/cli.js';\nmain().then((c) => { process.exitCode = c; });\n");
 }, 120_000);
 
 function run(args: string[], env: Record<string, string> = {}): { out: string; err: string; code: number } {
@@ -83,6 +89,34 @@ describe('rustos-pkg CLI', () => {
     const norm = (t: string) => t.split('\n').filter(Boolean).map((l) => { const i = l.lastIndexOf(': '); return l.slice(0, i).split(', ').sort().join(', ') + l.slice(i); }).sort();
     for (const pat of ['/usr/lib', 'lib', 'jq*', '/usr/share/doc/*']) expect(norm(run(['-S', pat], env).out)).toEqual(norm(q(`-S '${pat}'`)));
   });
+});
+
+describe.skipIf(!fixtures())('corrupt archives through the CLI', () => {
+  it('give a one-line error and no stack trace in every compression', async () => {
+    const { recompress } = await import('./helpers.js');
+    let seed = 7;
+    const rnd = (k: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % k);
+    for (const z of ['xz', 'gzip', 'zstd', 'bzip2', 'none'] as const) {
+      const deb = z === 'xz' ? fixture('tree') : recompress(fixture('tree'), z);
+      const orig = readFileSync(deb);
+      for (let i = 0; i < 3; i++) {
+        const b = Buffer.from(orig);
+        let buf: Buffer = b;
+        if (i === 0) buf = b.subarray(0, 100 + rnd(b.length - 100));
+        else if (i === 1) for (let k = 0; k < 5; k++) b[rnd(b.length)] ^= 1 + rnd(255);
+        else {
+          const o = rnd(b.length - 300);
+          b.fill(rnd(256), o, o + 200);
+        }
+        const f = join(tmp(), 'c.deb');
+        writeFileSync(f, buf);
+        const r = run(['-i', '--root', tmp('rpkg-fz-'), '--force-depends', f]);
+        expect(r.err, `${z} #${i}`).not.toMatch(/\n\s+at /);
+        expect(r.err.trim().split('\n').filter(Boolean).length, `${z} #${i}: ${r.err}`).toBeLessThanOrEqual(1);
+        if (r.code !== 0) expect(r.err).toMatch(/^rustos-pkg: error: /);
+      }
+    }
+  }, 120_000);
 });
 
 describe('kill -9 during install', () => {
