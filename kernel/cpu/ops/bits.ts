@@ -12,7 +12,8 @@
 import { Cpu, F_FLAGS } from '../state.js';
 import type { Insn } from '../insn.js';
 import { def, defPfx, MAP_0F, I_UB } from '../optable.js';
-import { setSomeFlags, getOF, CF, ZF, PF } from '../flags.js';
+import { getOF, ZF, PF, CF } from '../flags.js';
+import { setCfOf } from './shift.js';
 import { ea } from '../operands.js';
 
 const BT = 0, BTS = 1, BTR = 2, BTC = 3;
@@ -44,7 +45,7 @@ function bitOp(c: Cpu, i: Insn, op: number, addr: number, b: number): void {
       c.mem.read64(addr, c.T, 0); // the whole quadword is accessed
       v = c.T[half];
     }
-    setSomeFlags(c, CF, (v & m) !== 0 ? CF : 0);
+    setCfOf(c, (v & m) !== 0 ? 1 : 0, getOF(c));
     if (op === BT) return;
     const nv = op === BTS ? v | m : op === BTR ? v & ~m : v ^ m;
     if (i.rm >= 0) R[2 * i.rm + half] = nv;
@@ -55,7 +56,7 @@ function bitOp(c: Cpu, i: Insn, op: number, addr: number, b: number): void {
   let v: number;
   if (i.rm >= 0) v = size === 2 ? c.R16[4 * i.rm] : R[2 * i.rm];
   else v = readMem(c, size, addr);
-  setSomeFlags(c, CF, (v & m) !== 0 ? CF : 0);
+  setCfOf(c, (v & m) !== 0 ? 1 : 0, getOF(c));
   if (op === BT) {
     return;
   }

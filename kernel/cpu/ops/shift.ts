@@ -14,7 +14,7 @@
 import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
 import { def, MAP_1, MAP_0F, I_UB, S_B } from '../optable.js';
-import { setEager, setSomeFlags, getCF, CF, OF } from '../flags.js';
+import { setEager, getCF, getAF, CF, OF, F_EAGER, F_FLAGS } from '../flags.js';
 import { ea } from '../operands.js';
 
 const ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;
@@ -116,8 +116,20 @@ function setShift(c: Cpu, size: number, lo: number, hi: number, cf: number, of: 
   c.fAF = 1;
 }
 
-function setCfOf(c: Cpu, cf: number, of: number): void {
-  setSomeFlags(c, CF | OF, cf | (of << 11));
+/**
+ * Replaces CF and OF, keeping SF/ZF/AF/PF (rotates, bt). Rather than materializing every flag,
+ * the lazy record becomes an eager one: SF/ZF/PF are derived from the result the same way for
+ * every record kind, so only AF needs computing.
+ */
+export function setCfOf(c: Cpu, cf: number, of: number): void {
+  if (c.fOp === F_FLAGS) {
+    c.fFlags = (c.fFlags & ~(CF | OF)) | cf | (of << 11);
+    return;
+  }
+  c.fAF = getAF(c);
+  c.fCF = cf;
+  c.fOF = of;
+  c.fOp = F_EAGER;
 }
 
 // ---- the group ----
