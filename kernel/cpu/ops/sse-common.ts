@@ -75,8 +75,9 @@ export function src32(c: Cpu, i: Insn): void {
 export function store128(c: Cpu, a: number, X: Int32Array, k: number): void {
   const off = a % PAGE_SIZE;
   if (off > PAGE_SIZE - 16 || off < 0) {
+    // Probe both pages first; like the CPU, a fault in the second reports its first byte.
     c.mem.pt.translate(a, PROT_WRITE);
-    c.mem.pt.translate(a + 15, PROT_WRITE);
+    c.mem.pt.translate(a + 15 - ((a + 15) % PAGE_SIZE), PROT_WRITE);
   }
   c.mem.write64(a, X[k], X[k + 1]);
   c.mem.write64(a + 8, X[k + 2], X[k + 3]);
@@ -196,3 +197,29 @@ export function mulErr(a: number, b: number, p: number): number {
   const bh = t - (t - b), bl = b - bh;
   return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
+
+export const MAX64 = Number.MAX_VALUE, MAX32 = 3.4028234663852886e38;
+
+/** The overflowed result in rounding mode rc: infinity, or the largest finite of its sign. */
+export function overflowTo(r: number, max: number, rc: number): number {
+  return rc === 3 || (rc === 1 && r > 0) || (rc === 2 && r < 0) ? (r > 0 ? max : -max) : r;
+}
+
+/** The float next to x (a float) toward dir. */
+export function nextToward32(x: number, dir: number): number {
+  if (x === 0) return dir > 0 ? 2 ** -149 : -(2 ** -149);
+  BF32[0] = x;
+  BJ32[0] += (x > 0) === (dir > 0) ? 1 : -1;
+  return BF32[0];
+}
+
+/** roundDir for floats: r (a float) nearest to r + err, moved to rounding mode rc. */
+export function roundDir32(r: number, err: number, rc: number): number {
+  if (err === 0 || rc === 0) return r;
+  if (rc === 1) return err < 0 ? nextToward32(r, -1) : r;
+  if (rc === 2) return err > 0 ? nextToward32(r, 1) : r;
+  if (r > 0 && err < 0) return nextToward32(r, -1);
+  if (r < 0 && err > 0) return nextToward32(r, 1);
+  return r;
+}
+

@@ -5,8 +5,8 @@
  *
  * Float-to-integer conversions honour MXCSR.RC (the t forms truncate); NaN or out-of-range
  * inputs give the "integer indefinite" (0x80000000 / 0x8000000000000000) and IE. The 64-bit
- * integer to double conversion honours RC too; the conversions that narrow to float (cvtsi2ss,
- * cvtsd2ss, cvtpd2ps, cvtdq2ps) round to nearest only. NaN payloads are carried through the
+ * integer to double conversion and the conversions that narrow to float (cvtsi2ss, cvtsd2ss,
+ * cvtpd2ps, cvtdq2ps) honour RC too. NaN payloads are carried through the
  * integer views (a double NaN keeps its top 23 payload bits as a float, quieted).
  */
 
@@ -15,7 +15,7 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F, S_DQ } from '../optable.js';
 import { ea } from '../operands.js';
 import {
-  S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32, sumErr, roundDir, toOdd,
+  S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32, sumErr, roundDir, toOdd, roundDir32, overflowTo, MAX32,
   MX_IE, MX_DE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ, MX_RC_SHIFT,
 } from './sse-common.js';
 
@@ -111,9 +111,13 @@ function cvtsi2sd(c: Cpu, i: Insn): void {
 /** cvtsi2ss xmm, r/m32/64 (F3 0F 2A): round-to-odd in double, then once to float. */
 function cvtsi2ss(c: Cpu, i: Insn): void {
   const d = toOdd(intSrc(c, i), intErr);
-  const r = Math.fround(d);
+  let r = Math.fround(d);
+  // Inexact in double means d was made odd, so it is not a float and r !== d.
+  if (r !== d) {
+    r = roundDir32(r, d - r, (c.mxcsr >> MX_RC_SHIFT) & 3);
+    c.mxcsr |= MX_PE;
+  }
   c.XF32[4 * i.reg] = r;
-  if (r !== d || intErr !== 0) c.mxcsr |= MX_PE;
 }
 
 // ---- float <-> double ----
@@ -131,10 +135,17 @@ function d2f(c: Cpu, X: Int32Array, k: number, hi: number, lo: number, x: number
   }
   let r = Math.fround(x);
   if (r !== x && x - x === 0) {
-    if (r === Infinity || r === -Infinity) fl |= MX_OE | MX_PE;
-    else {
+    const rc = (c.mxcsr >> MX_RC_SHIFT) & 3;
+    if (r === Infinity || r === -Infinity) {
+      fl |= MX_OE | MX_PE;
+      r = overflowTo(r, MAX32, rc);
+    } else {
       fl |= MX_PE;
       if (Math.abs(x) < MIN_NORMAL32 && Math.abs(Math.fround(x * 2 ** 200)) < 2 ** 74) fl |= MX_UE;
+      if (rc !== 0) {
+        r = roundDir32(r, x - r, rc);
+        if (r === Infinity || r === -Infinity) fl |= MX_OE;
+      }
     }
   }
   if (c.mxcsr & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || (r === 0 && fl & MX_UE))) {
@@ -201,8 +212,12 @@ function cvtdq2ps(c: Cpu, i: Insn): void {
   const k = 4 * i.reg;
   let f = 0;
   for (let j = 0; j < 4; j++) {
-    const r = Math.fround(S32[j]);
-    if (r !== S32[j]) f = MX_PE;
+    const v = S32[j];
+    let r = Math.fround(v);
+    if (r !== v) {
+      f = MX_PE;
+      r = roundDir32(r, v - r, (c.mxcsr >> MX_RC_SHIFT) & 3);
+    }
     c.XF32[k + j] = r;
   }
   c.mxcsr |= f;

@@ -39,8 +39,8 @@ let va = 0, vb = 0, cfl = 0;
 function classify64(c: Cpu, aHi: number, aLo: number, a: number, bHi: number, bLo: number, b: number, quietSignals: boolean): boolean {
   cfl = 0;
   if (a !== a || b !== b) {
+    // A NaN operand hides a denormal one: no DE.
     if (quietSignals || isSNaN64(aHi, aLo) || isSNaN64(bHi, bLo)) cfl = MX_IE;
-    if (!(c.mxcsr & MX_DAZ) && (isDen64(aHi, aLo) || isDen64(bHi, bLo))) cfl |= MX_DE;
     return true;
   }
   va = a;
@@ -55,7 +55,6 @@ function classify32(c: Cpu, ai: number, a: number, bi: number, b: number, quietS
   cfl = 0;
   if (a !== a || b !== b) {
     if (quietSignals || isSNaN32(ai) || isSNaN32(bi)) cfl = MX_IE;
-    if (!(c.mxcsr & MX_DAZ) && (isDen32(ai) || isDen32(bi))) cfl |= MX_DE;
     return true;
   }
   va = a;
@@ -78,7 +77,7 @@ function minmax64(c: Cpu, max: boolean, k: number, s: number): number {
   const pickA = !nan && (max ? va > vb : va < vb);
   if (pickA) {
     if (va === 0) c.XF64[k >> 1] = va;
-  } else if (!nan && vb === 0 && c.mxcsr & MX_DAZ) c.XF64[k >> 1] = vb;
+  } else if (c.mxcsr & MX_DAZ && isDen64(bHi, bLo)) c.XF64[k >> 1] = bHi < 0 ? -0 : 0;
   else { X[k] = bLo; X[k + 1] = bHi; }
   return cfl;
 }
@@ -89,7 +88,7 @@ function minmax32(c: Cpu, max: boolean, k: number, s: number): number {
   const pickA = !nan && (max ? va > vb : va < vb);
   if (pickA) {
     if (va === 0) c.XF32[k] = va;
-  } else if (!nan && vb === 0 && c.mxcsr & MX_DAZ) c.XF32[k] = vb;
+  } else if (c.mxcsr & MX_DAZ && isDen32(bi)) c.XF32[k] = bi < 0 ? -0 : 0;
   else X[k] = bi;
   return cfl;
 }

@@ -11,9 +11,10 @@
  * negative QNaN). Inexactness comes from error-free transformations (TwoSum, Dekker's product) on
  * operands scaled into a safe exponent range, so PE/UE/OE cost a few flops, no BigInt.
  *
- * Limits: arithmetic rounds to nearest whatever MXCSR.RC says (conversions honour RC, see
- * sse-cvt.ts); exceptions are always treated as masked (no SIGFPE for unmasked ones).
- * DAZ and FZ are honoured. Underflow uses x86's tininess-after-rounding rule.
+ * All four MXCSR rounding modes are honoured: the error term's sign moves the round-to-nearest
+ * result one ulp where the mode says. DAZ and FZ are honoured. Underflow uses x86's
+ * tininess-after-rounding rule (judged at round-to-nearest). Exceptions are always treated as
+ * masked: unmasking one in MXCSR does not raise SIGFPE (unsupported).
  */
 
 import type { Cpu } from '../state.js';
@@ -21,7 +22,7 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F } from '../optable.js';
 import {
   S32, SF64, SF32, BF64, BI32, src128, src64, src32, isSNaN64, isSNaN32,
-  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr,
+  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr, roundDir, roundDir32, overflowTo, MAX32, MAX64,
   MX_IE, MX_DE, MX_ZE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ,
 } from './sse-common.js';
 
@@ -61,37 +62,51 @@ function scale(x: number, n: number): number {
   return x * 2 ** h * 2 ** (n - h);
 }
 
-/** Flags of a double product r = a * b of finite nonzero operands. */
+/** Sign (and, on the fast paths, value) of exact - r for the last rounded result. */
+let errSign = 0;
+
+/** Flags of a double product r = a * b of finite nonzero operands; sets errSign. */
 function mulFlags64(a: number, b: number, r: number): number {
-  if (safeMul(a, b, r)) return mulErr(a, b, r) !== 0 ? MX_PE : 0;
+  if (safeMul(a, b, r)) {
+    errSign = mulErr(a, b, r);
+    return errSign !== 0 ? MX_PE : 0;
+  }
   if (r === Infinity || r === -Infinity) return MX_OE | MX_PE;
   const ma = frexp(a), ea = fexp, mb = frexp(b), K = ea + fexp;
   const p = ma * mb, err = mulErr(ma, mb, p);
-  if (err === 0 && r !== 0 && scale(r, -K) === p) return 0;
+  // Compare the exact product (p + err) * 2^K with r scaled the same way (exact: a power of 2).
+  errSign = p - (r === 0 ? 0 : scale(r, -K)) + err;
+  if (errSign === 0) return 0;
   // Tiny after rounding: the 53-bit rounded product below 2^-1022.
   const e = K + (Math.abs(p) >= 2 ? 1 : 0);
   return e < -1022 ? MX_UE | MX_PE : MX_PE;
 }
 
-/** Flags of a double quotient r = a / b of finite nonzero operands. */
+/** Flags of a double quotient r = a / b of finite nonzero operands; sets errSign. */
 function divFlags64(a: number, b: number, r: number): number {
   const p0 = r * b;
-  if (safeMul(r, b, p0)) return p0 !== a || mulErr(r, b, p0) !== 0 ? MX_PE : 0;
+  if (safeMul(r, b, p0)) {
+    const rem = a - p0 - mulErr(r, b, p0); // a - r*b exactly (Sterbenz, TwoProduct)
+    errSign = b > 0 ? rem : -rem;
+    return rem !== 0 ? MX_PE : 0;
+  }
   if (r === Infinity || r === -Infinity) return MX_OE | MX_PE;
   const ma = frexp(a), ea = fexp, mb = frexp(b), K = ea - fexp;
-  const q = ma / mb, p = q * mb;
-  if (p === ma && mulErr(q, mb, p) === 0 && r !== 0 && scale(r, -K) === q) return 0;
-  const e = K - (Math.abs(q) < 1 ? 1 : 0);
+  const rs = r === 0 ? 0 : scale(r, -K), hi = rs * mb;
+  const rem = ma - hi - mulErr(rs, mb, hi);
+  errSign = mb > 0 ? rem : -rem;
+  if (rem === 0) return 0;
+  const e = K - (Math.abs(ma / mb) < 1 ? 1 : 0);
   return e < -1022 ? MX_UE | MX_PE : MX_PE;
 }
 
-/** Flags of r = sqrt(a), a finite and positive (the result is always normal). */
-function sqrtFlags64(a: number, r: number): number {
+/** Flags of r = sqrt(a), a finite and positive (the result is always normal); sets errSign. */
+function sqrtFlags64(a: number): number {
   let m = frexp(a);
   if (fexp & 1) m *= 2;
   const q = Math.sqrt(m), p = q * q;
-  void r;
-  return p !== m || mulErr(q, q, p) !== 0 ? MX_PE : 0;
+  errSign = m - p - mulErr(q, q, p);
+  return errSign !== 0 ? MX_PE : 0;
 }
 
 /**
@@ -110,49 +125,69 @@ function lane64(c: Cpu, op: number, k: number, s: number): number {
     }
   } else if (a !== a || b !== b) return propNaN64(X, k, aHi, aLo, bHi, bLo);
   const mx = c.mxcsr;
-  let fl = 0;
+  let de = 0, fl = 0;
   if (mx & MX_DAZ) {
     if (isDen64(aHi, aLo)) a = aHi < 0 ? -0 : 0;
     if (isDen64(bHi, bLo)) b = bHi < 0 ? -0 : 0;
-  } else if ((op !== SQRT && isDen64(aHi, aLo)) || isDen64(bHi, bLo)) fl = MX_DE;
+  } else if ((op !== SQRT && isDen64(aHi, aLo)) || isDen64(bHi, bLo)) de = MX_DE;
+  errSign = 0;
   let r: number;
   switch (op) {
     case ADD:
     case SUB:
-      r = op === ADD ? a + b : a - b;
+      if (op === SUB) b = -b;
+      r = a + b;
       if (r !== r) break;
       if (r === Infinity || r === -Infinity) {
-        if (a - a === 0 && b - b === 0) fl |= MX_OE | MX_PE;
-      } else if (sumErr(a, op === ADD ? b : -b, r) !== 0) fl |= MX_PE;
+        if (a - a === 0 && b - b === 0) fl = MX_OE | MX_PE;
+      } else {
+        errSign = sumErr(a, b, r);
+        if (errSign !== 0) fl = MX_PE;
+        // An exact zero sum is -0 when rounding down, unless both addends are +0.
+        else if (r === 0 && (mx & 0x6000) === 0x2000 && !(1 / a > 0 && 1 / b > 0)) r = -0;
+      }
       break;
     case MUL:
       r = a * b;
       if (r !== r) break;
-      if (a !== 0 && b !== 0 && a - a === 0 && b - b === 0) fl |= mulFlags64(a, b, r);
+      if (a !== 0 && b !== 0 && a - a === 0 && b - b === 0) fl = mulFlags64(a, b, r);
       break;
     case DIV:
       r = a / b;
       if (r !== r) break;
       if (b === 0) {
-        if (a !== 0 && a - a === 0) fl |= MX_ZE;
-      } else if (a !== 0 && a - a === 0 && b - b === 0) fl |= divFlags64(a, b, r);
+        if (a !== 0 && a - a === 0) return MX_ZE | writeF64(c, k, r);
+      } else if (a !== 0 && a - a === 0 && b - b === 0) fl = divFlags64(a, b, r);
       break;
     default: // SQRT
       if (b < 0) { r = NaN; break; }
       r = Math.sqrt(b);
-      if (b !== 0 && b !== Infinity) fl |= sqrtFlags64(b, r);
+      if (b !== 0 && b !== Infinity) fl = sqrtFlags64(b);
   }
   if (r !== r) {
     X[k] = 0;
     X[k + 1] = QNAN64_HI;
-    return fl | MX_IE;
+    return MX_IE;
+  }
+  const rc = (mx >> 13) & 3;
+  if (rc !== 0) {
+    if (fl & MX_OE) r = overflowTo(r, MAX64, rc);
+    else if (errSign !== 0) {
+      r = roundDir(r, errSign, rc);
+      if (r === Infinity || r === -Infinity) fl |= MX_OE | MX_PE;
+    }
   }
   if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL) || (r === 0 && fl & MX_UE))) {
     r = r < 0 || (r === 0 && 1 / r < 0) ? -0 : 0;
     fl |= MX_UE | MX_PE;
   }
   c.XF64[k >> 1] = r;
-  return fl;
+  return fl | de;
+}
+
+function writeF64(c: Cpu, k: number, r: number): number {
+  c.XF64[k >> 1] = r;
+  return 0;
 }
 
 /** Tiny after rounding for a float result: the exact value x rounded to 24 bits is below 2^-126. */
@@ -172,18 +207,22 @@ function lane32(c: Cpu, op: number, k: number, s: number): number {
     }
   } else if (a !== a || b !== b) return propNaN32(X, k, ai, bi);
   const mx = c.mxcsr;
-  let fl = 0;
+  let de = 0, fl = 0;
   if (mx & MX_DAZ) {
     if (isDen32(ai)) a = ai < 0 ? -0 : 0;
     if (isDen32(bi)) b = bi < 0 ? -0 : 0;
-  } else if ((op !== SQRT && isDen32(ai)) || isDen32(bi)) fl = MX_DE;
-  let d: number; // the double result (exact, or correctly rounded to 53 bits)
-  let exact = true; // d is the exact result
+  } else if ((op !== SQRT && isDen32(ai)) || isDen32(bi)) de = MX_DE;
+  let d: number; // the double result: exact, or correctly rounded to 53 bits
+  let e = 0; // exact - d (its sign)
   switch (op) {
     case ADD:
     case SUB:
-      d = op === ADD ? a + b : a - b;
-      if (d === d && d - d === 0) exact = sumErr(a, op === ADD ? b : -b, d) === 0;
+      if (op === SUB) b = -b;
+      d = a + b;
+      if (d - d === 0) {
+        e = sumErr(a, b, d);
+        if (d === 0 && e === 0 && (mx & 0x6000) === 0x2000 && !(1 / a > 0 && 1 / b > 0)) d = -0;
+      }
       break;
     case MUL:
       d = a * b; // 24 x 24 bits: exact in double
@@ -191,24 +230,36 @@ function lane32(c: Cpu, op: number, k: number, s: number): number {
     case DIV:
       d = a / b;
       if (b === 0) {
-        if (a !== 0 && a - a === 0) fl |= MX_ZE;
-      } else if (d - d === 0) exact = Math.fround(d) === d && d * b === a;
+        if (a !== 0 && a - a === 0) { c.XF32[k] = d; return MX_ZE; }
+      } else if (d - d === 0 && d !== 0) {
+        // Float operands: no under/overflow in double, so d is 0 only for x / inf (exact).
+        const p = d * b;
+        const rem = a - p - mulErr(d, b, p);
+        e = b > 0 ? rem : -rem;
+      }
       break;
     default:
       d = b < 0 ? NaN : Math.sqrt(b);
-      if (d === d && d - d === 0) exact = Math.fround(d) === d && d * d === b;
+      if (d === d && d - d === 0) { const p = d * d; e = b - p - mulErr(d, d, p); }
   }
   if (d !== d) {
     X[k] = QNAN32;
-    return fl | MX_IE;
+    return MX_IE;
   }
   let r = Math.fround(d);
   if (d - d === 0) {
-    // Finite double result (overflow to float infinity, or rounding, or underflow).
-    if (r === Infinity || r === -Infinity) fl |= MX_OE | MX_PE;
-    else if (!exact || r !== d) {
-      fl |= MX_PE;
+    const err = r !== d ? d - r : e; // exact - r: |d - r| dwarfs |e| when they differ
+    const rc = (mx >> 13) & 3;
+    if (r === Infinity || r === -Infinity) {
+      fl = MX_OE | MX_PE;
+      if (rc !== 0) r = overflowTo(r, MAX32, rc);
+    } else if (err !== 0) {
+      fl = MX_PE;
       if (tiny32(d)) fl |= MX_UE;
+      if (rc !== 0) {
+        r = roundDir32(r, err, rc);
+        if (r === Infinity || r === -Infinity) fl |= MX_OE;
+      }
     }
     if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || (r === 0 && fl & MX_UE))) {
       r = r < 0 || (r === 0 && 1 / r < 0) || d < 0 ? -0 : 0;
@@ -216,7 +267,7 @@ function lane32(c: Cpu, op: number, k: number, s: number): number {
     }
   }
   c.XF32[k] = r;
-  return fl;
+  return fl | de;
 }
 
 // ---- handlers: i.sub is the op (opcode low nibble) ----
