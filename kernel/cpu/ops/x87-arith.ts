@@ -8,7 +8,7 @@ import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
 import { ea } from '../operands.js';
 import {
-  xmem, xreg, begin, commit, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, full, rcOf, fx,
+  xmem, xreg, begin, commit, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, overflow, full, rcOf, fx,
 } from './x87-common.js';
 import {
   F80, IE, PE, DE, ZE, C0, C1, C2, C3, INDEFINITE, BIAS, J, kind, sign, mk, zero, inf, lsbExp, bitlen, pcBits,
@@ -156,8 +156,11 @@ function fxtract(c: Cpu, i: Insn): void {
     return;
   }
   if (full(x)) {
-    setST(x, 0, INDEFINITE);
-    push(x, INDEFINITE);
+    overflow();
+    if (ok(x)) {
+      setST(x, 0, INDEFINITE);
+      push(x, INDEFINITE);
+    }
     commitArith(x);
     return;
   }

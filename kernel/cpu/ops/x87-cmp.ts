@@ -38,10 +38,10 @@ const EFL = [CF, ZF, 0, ZF | PF | CF];
 /** FSW compare: sets C3 C2 C0 (C1 = 0), pops `pops` times. */
 function fsw(c: Cpu, res: number, pops: number): void {
   const x = c.x87;
-  // An unmasked denormal operand still sets the condition codes; an unmasked invalid does not.
-  const go = ok(x, IE);
-  if (go) for (let k = 0; k < pops; k++) pop(x);
-  commit(x, C0 | C1 | C2 | C3, go ? CC[res] : x.fsw);
+  // Compares always set the condition codes; an unmasked invalid or denormal only stops the pops.
+  fx.deGoesOn = true;
+  if (ok(x)) for (let k = 0; k < pops; k++) pop(x);
+  commit(x, C0 | C1 | C2 | C3, CC[res]);
 }
 
 type Reader = (c: Cpu, a: number) => F80;
@@ -83,10 +83,9 @@ function fcomi(unord: boolean, doPop: boolean) {
     let res: number;
     if (isEmpty(x, 0) || isEmpty(x, k)) { underflow(); res = CMP_UN; }
     else res = compare(getST(x, 0), getST(x, k), unord);
-    if (ok(x, IE)) {
-      setSomeFlags(c, ZF | PF | CF | OF | EF_SF | AF, EFL[res]);
-      if (doPop) pop(x);
-    }
+    fx.deGoesOn = true;
+    setSomeFlags(c, ZF | PF | CF | OF | EF_SF | AF, EFL[res]);
+    if (doPop && ok(x)) pop(x);
     // C1 changes only on a stack fault.
     commit(x, fx.flags & 0x40 ? C1 : 0, 0);
   };

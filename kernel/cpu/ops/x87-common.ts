@@ -15,7 +15,7 @@ import type { Insn, Handler } from '../insn.js';
 import { def, MAP_1 } from '../optable.js';
 import { GuestFault, SIGFPE, SIGILL, ILL_ILLOPN } from '../fault.js';
 import type { X87 } from '../x87-state.js';
-import { F80, fx, IE, DE, ZE, OE, UE, PE, SF, ES, C1, INDEFINITE } from './x87-float.js';
+import { F80, fx, IE, DE, ZE, OE, UE, PE, SF, ES, C1, C2, INDEFINITE } from './x87-float.js';
 
 export { fx };
 
@@ -89,7 +89,7 @@ export function begin(c: Cpu, i: Insn, dataAddr = 0): X87 {
   fx.flags = 0;
   fx.up = 0;
   fx.mask = x.fcw & 0x3f;
-  fx.loading = false;
+  fx.deGoesOn = false;
   return x;
 }
 
@@ -109,9 +109,10 @@ export function ok(x: X87, which = IE | ZE | DE): boolean {
 export function commit(x: X87, ccMask: number, cc: number): void {
   if (fx.flags & (IE | ZE)) fx.flags &= ~DE;
   // An unmasked denormal operand stops the operation before it computes anything.
-  if (fx.flags & DE & ~x.fcw && !fx.loading) {
+  if (fx.flags & DE & ~x.fcw && !fx.deGoesOn) {
     fx.flags &= DE | SF;
-    cc &= ~C1;
+    ccMask &= C1 | C2;
+    cc = 0;
   }
   let s = (x.fsw & ~ccMask) | (cc & ccMask) | (fx.flags & 0x7f);
   if (s & ~x.fcw & 0x3f) s |= ES | 0x8000;

@@ -29,9 +29,9 @@ const EMIN80 = -16382;
 /**
  * flags: exceptions raised so far by the current instruction; up: the last rounding increased the
  * magnitude (C1); mask: FCW's exception masks, which change how over/underflow are delivered;
- * loading: the instruction is a load (an unmasked DE does not stop it).
+ * deGoesOn: an unmasked DE does not stop this instruction (loads and compares).
  */
-export const fx = { flags: 0, up: 0, mask: 0x3f, loading: false };
+export const fx = { flags: 0, up: 0, mask: 0x3f, deGoesOn: false };
 
 export function bitlen(m: bigint): number {
   if (m === 0n) return 0;
@@ -130,8 +130,8 @@ export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number,
     fx.up = r0.inc ? 1 : 0;
     let q = r0.q, s = e + sh;
     if (bitlen(q) > p) { q >>= 1n; s += 1; }
-    if (s + bitlen(q) - 1 < emin) return { q, s: s + bias, ovf: false };
-    return { q, s, ovf: false };
+    if (s + bitlen(q) - 1 + bias >= emin) return { q, s: s + bias, ovf: false };
+    // Still tiny with the bias: delivered as the masked response would be.
   }
   if (E < emin) {
     tiny = true;
@@ -154,7 +154,7 @@ export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number,
     s += 1;
   }
   if (q !== 0n && s + bitlen(q) - 1 > emax) {
-    if (bias && (fx.mask & OE) === 0) {
+    if (bias && (fx.mask & OE) === 0 && s + bitlen(q) - 1 - bias <= emax) {
       // Unmasked overflow on a register result: the rounded value with the bias taken off.
       fx.flags |= OE;
       return { q, s: s - bias, ovf: false };

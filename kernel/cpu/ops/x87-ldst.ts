@@ -42,7 +42,7 @@ export function wr80(c: Cpu, a: number, v: F80): void {
 /** Pushes a value converted from memory (conversion flags already in fx). */
 function pushLoaded(c: Cpu, v: F80): void {
   const x = c.x87;
-  fx.loading = true;
+  fx.deGoesOn = true;
   if (full(x)) {
     fx.flags &= ~0x3f;
     push(x, v);
