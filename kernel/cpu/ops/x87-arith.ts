@@ -218,7 +218,8 @@ function fprem(ieee: boolean) {
           }
           const qb = Number(q & 7n);
           cc = (qb & 4 ? C0 : 0) | (qb & 2 ? C3 : 0) | (qb & 1 ? C1 : 0);
-          r = rem < 0n ? pack80(1 - sign(a), -rem, e) : pack80(sign(a), rem, e);
+          // Exact, but a tiny remainder still reports an unmasked underflow (biased result).
+          r = rem < 0n ? round80(1 - sign(a), -rem, e, 64, 0) : round80(sign(a), rem, e, 64, 0);
           if (rem === 0n) r = zero(sign(a));
         } else {
           const nn = (d & 31) | 32;
@@ -226,7 +227,7 @@ function fprem(ieee: boolean) {
           const q = A / Bs;
           A -= q * Bs;
           cc = C2;
-          r = A === 0n ? zero(sign(a)) : pack80(sign(a), A, e);
+          r = A === 0n ? zero(sign(a)) : round80(sign(a), A, e, 64, 0);
         }
       }
     }
