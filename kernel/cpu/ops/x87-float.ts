@@ -131,7 +131,10 @@ export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number,
     let q = r0.q, s = e + sh;
     if (bitlen(q) > p) { q >>= 1n; s += 1; }
     if (s + bitlen(q) - 1 + bias >= emin) return { q, s: s + bias, ovf: false };
-    // Still tiny with the bias: delivered as the masked response would be.
+    // Out of reach even with the bias (only fscale gets here): a signed zero.
+    fx.flags |= PE;
+    fx.up = 0;
+    return { q: 0n, s: 0, ovf: false };
   }
   if (E < emin) {
     tiny = true;
@@ -154,10 +157,14 @@ export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number,
     s += 1;
   }
   if (q !== 0n && s + bitlen(q) - 1 > emax) {
-    if (bias && (fx.mask & OE) === 0 && s + bitlen(q) - 1 - bias <= emax) {
-      // Unmasked overflow on a register result: the rounded value with the bias taken off.
+    if (bias && (fx.mask & OE) === 0) {
+      // Unmasked overflow on a register result: the rounded value with the bias taken off, or
+      // (out of reach even so, only fscale) a signed infinity.
       fx.flags |= OE;
-      return { q, s: s - bias, ovf: false };
+      if (s + bitlen(q) - 1 - bias <= emax) return { q, s: s - bias, ovf: false };
+      fx.flags |= PE;
+      fx.up = 1;
+      return { q: 0n, s: 0, ovf: true };
     }
     fx.flags |= OE | PE;
     const toInf = rc === 0 || (rc === 2 && sg === 0) || (rc === 1 && sg === 1);
