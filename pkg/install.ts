@@ -17,7 +17,7 @@ import { MAINTAINER_SCRIPTS, requireRunnable } from './scripts.js';
 import { runScript, stageControl, type Ctx } from './context.js';
 import { activate, activateForFiles, parseTriggersFile, recordInterests } from './triggers.js';
 import { depGroups, World } from './resolve.js';
-import { formatGroup } from './relations.js';
+import { formatGroup, parseRelationField } from './relations.js';
 
 export interface DebCandidate extends Candidate {
   path: string;
@@ -49,7 +49,16 @@ export async function installDebs(ctx: Ctx, paths: string[], opts: { configure?:
   for (const c of cands) requireRunnable(ctx.runner, c.name, scriptsOf(c.files));
   if (!ctx.forceDepends) failIfProblems(checkInstall(ctx.db, ctx.host, cands), 'Errors were encountered; nothing was changed.');
   const ordered = orderForInstall(cands);
-  for (const c of ordered) await unpackOne(ctx, c);
+  const inSet = new Set(ordered.map((c) => c.name));
+  for (const c of ordered) {
+    // A Pre-Depends must be configured before the package is even unpacked.
+    for (const g of parseRelationField(c.control.get('Pre-Depends'), 'Pre-Depends')) {
+      for (const r of g) {
+        if (inSet.has(r.name) && ctx.db.status(r.name).state === 'unpacked' && opts.configure !== false) await configureOne(ctx, r.name);
+      }
+    }
+    await unpackOne(ctx, c);
+  }
   if (opts.configure !== false) {
     for (const c of ordered) await configureOne(ctx, c.name);
     await processTriggers(ctx);

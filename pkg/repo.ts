@@ -16,6 +16,7 @@ import { inspectDeb } from './deb.js';
 import { decompressStream } from './decompress.js';
 import { PkgError, EXIT_ERROR } from './errors.js';
 import { NATIVE_ARCH } from './db.js';
+import { compareVersions } from './version.js';
 
 export interface Source {
   uri: string;
@@ -232,4 +233,17 @@ export function loadAvailable(root: string): RepoPackage[] {
     }
   }
   return out;
+}
+
+/** Write dpkg's `available` file (as `dpkg --update-avail` would) from the indexes. */
+export function writeAvailable(admindir: string, avail: RepoPackage[]): void {
+  const best = new Map<string, RepoPackage>();
+  for (const r of avail) {
+    const cur = best.get(r.name);
+    if (!cur || compareVersions(r.version, cur.version) > 0) best.set(r.name, r);
+  }
+  const names = [...best.keys()].sort();
+  const text = names.map((n) => dpkgOrder(best.get(n)!.p, false).toString()).join('\n');
+  mkdirSync(admindir, { recursive: true });
+  writeFileSync(join(admindir, 'available'), text + (text ? '\n' : ''));
 }

@@ -97,10 +97,15 @@ export function checkInstall(db: Database, host: Database | null, news: Candidat
   for (const c of news) {
     const lines: string[] = [];
     for (const { field, group } of depGroups(c.control)) {
-      if (group.some((r) => world.satisfiers(r).length > 0)) continue;
+      // Pre-Depends need a configured package (or one configured earlier in this run).
+      const ok = (r: Relation) => world.satisfiers(r).some((w) => field !== 'Pre-Depends' || w.configured || w.from === 'new');
+      if (group.some(ok)) continue;
       const verb = field === 'Pre-Depends' ? 'pre-depends on' : 'depends on';
       lines.push(` ${c.name} ${verb} ${formatGroup(group)}; however:`);
-      for (const r of group) lines.push(world.why(r));
+      for (const r of group) {
+        const w = world.get(r.name);
+        lines.push(w && !w.configured && world.satisfiers(r).length ? `  Package ${r.name} is not configured yet.` : world.why(r));
+      }
     }
     if (lines.length) problems.push(`dependency problems prevent configuration of ${c.name}:\n${lines.join('\n')}`);
     for (const field of ['Conflicts', 'Breaks'] as const) {

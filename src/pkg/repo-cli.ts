@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PkgError, EXIT_ERROR } from '../../pkg/errors.js';
-import { download, loadAvailable, parseSources, update, writeIndex, type RepoPackage } from '../../pkg/repo.js';
+import { download, loadAvailable, parseSources, update, writeAvailable, writeIndex, type RepoPackage } from '../../pkg/repo.js';
 import { Planner } from '../../pkg/plan.js';
 import { installDebs } from '../../pkg/install.js';
 import { makeCtx, rootOf, type CommonOpts } from './setup.js';
@@ -30,7 +30,9 @@ export function addRepoCommands(program: Command, common: (c: Command) => Comman
     .action(async (o: RepoOpts) => {
       const f = sourcesFile(o);
       if (!existsSync(f)) throw new PkgError(`no sources configured (${f} does not exist)`, EXIT_ERROR);
-      const n = await update(rootOf(o).root, parseSources(readFileSync(f, 'utf8')), (m) => out(m + '\n'));
+      const { root, admindir } = rootOf(o);
+      const n = await update(root, parseSources(readFileSync(f, 'utf8')), (m) => out(m + '\n'));
+      writeAvailable(admindir, loadAvailable(root));
       out(`${n} packages available\n`);
     });
 

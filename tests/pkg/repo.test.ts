@@ -39,6 +39,10 @@ describe('local directory repository', () => {
     const sources = join(tmp(), 'sources.list');
     writeFileSync(sources, `# local\ndeb [trusted=yes] file:${repo} ./\n`);
     await cli(['update', '--root', root, '--sources', sources]);
+    // `available` is what dpkg --update-avail makes of the same index.
+    const ref = tmp('rpkg-avail-');
+    sh(`mkdir -p '${ref}/info' && touch '${ref}/status' '${ref}/available' && dpkg --admindir='${ref}' --update-avail '${repo}/Packages' >/dev/null`);
+    expect(readFileSync(join(root, 'var/lib/dpkg/available'), 'utf8')).toBe(readFileSync(join(ref, 'available'), 'utf8'));
     const plan = await cli(['install', '--root', root, '--sources', sources, '--dry-run', 'rapp']);
     expect(plan).toContain('Inst rapp (1.0 ');
     expect(plan).toContain('Inst rlib (2.0 ');

@@ -56,6 +56,15 @@ describe('maintainer scripts', () => {
     ]);
   });
 
+  it('configures a Pre-Depends before unpacking the package that needs it', async () => {
+    const d = tmp();
+    const base = buildDeb({ name: 'pdbase', scripts }, d);
+    const user = buildDeb({ name: 'pduser', fields: { 'Pre-Depends': 'pdbase' }, scripts }, d);
+    const rec = new Recorder();
+    await installDebs(withRunner(emptyRoot(), rec), [user, base]);
+    expect(rec.calls).toEqual(['pdbase preinst install', 'pdbase postinst configure', 'pduser preinst install', 'pduser postinst configure']);
+  });
+
   it('unwinds a failing preinst with postrm abort-install and a failing postinst leaves half-configured', async () => {
     const d = tmp();
     const deb = buildDeb({ name: 'bad', files: { 'usr/share/bad/f': 'x' }, scripts }, d);
