@@ -137,6 +137,9 @@ export interface V80 {
 const J = 1n << 63n;
 const v = (s: number, e: number, m: bigint): V80 => ({ se: (s << 15) | e, m });
 
+/** Per mille of values that are unsupported encodings (RUSTOS_X87_UNSUPPORTED; default 15). */
+const unsupportedRate = Number(process.env.RUSTOS_X87_UNSUPPORTED ?? '15');
+
 /** A random 80-bit value, biased towards the cases that break implementations. */
 export function rand80(r: Rng, near?: V80): V80 {
   const s = r.int(2);
@@ -149,6 +152,12 @@ export function rand80(r: Rng, near?: V80): V80 {
     const e = near.se & 0x7fff;
     if (w === 2 && e > 70 && e < 0x7ff0) return v(s, e - 70 + r.int(140), J | r.bits(63));
     return { se: near.se ^ (r.int(2) << 15), m: (near.m + BigInt(r.int(5)) - 2n) & 0xffffffffffffffffn | (e ? J : 0n) };
+  }
+  if (unsupportedRate && r.int(1000) < unsupportedRate) {
+    // Encodings the 387 and later reject: unnormals, pseudo-NaN/infinity; and pseudo-denormals.
+    return r.pick([
+      v(s, 1 + r.int(0x7ffe), r.bits(63)), v(s, 0x7fff, r.bits(63)), v(s, 0x7fff, 0n), v(s, 0, J | r.bits(63)),
+    ]);
   }
   if (k < 12) {
     return r.pick([
