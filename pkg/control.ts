@@ -7,14 +7,15 @@ import { PkgError } from './errors.js';
 
 export class Paragraph {
   private readonly fields: [string, string][] = [];
+  /** Lower-cased name -> position, so lookups stay O(1) on big status files. */
+  private readonly pos = new Map<string, number>();
 
   constructor(entries: Iterable<[string, string]> = []) {
     for (const [k, v] of entries) this.set(k, v);
   }
 
   private index(name: string): number {
-    const l = name.toLowerCase();
-    return this.fields.findIndex(([k]) => k.toLowerCase() === l);
+    return this.pos.get(name.toLowerCase()) ?? -1;
   }
   get(name: string): string | undefined {
     const i = this.index(name);
@@ -25,12 +26,17 @@ export class Paragraph {
   }
   set(name: string, value: string): void {
     const i = this.index(name);
-    if (i < 0) this.fields.push([name, value]);
-    else this.fields[i] = [this.fields[i][0], value];
+    if (i < 0) {
+      this.pos.set(name.toLowerCase(), this.fields.length);
+      this.fields.push([name, value]);
+    } else this.fields[i] = [this.fields[i][0], value];
   }
   delete(name: string): void {
     const i = this.index(name);
-    if (i >= 0) this.fields.splice(i, 1);
+    if (i < 0) return;
+    this.fields.splice(i, 1);
+    this.pos.clear();
+    this.fields.forEach(([k], n) => this.pos.set(k.toLowerCase(), n));
   }
   entries(): [string, string][] {
     return this.fields.map(([k, v]) => [k, v]);

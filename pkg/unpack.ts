@@ -8,6 +8,7 @@
 import { openSync, writeSync, closeSync, fchmodSync, fchownSync, futimesSync, existsSync, lstatSync, mkdirSync, chownSync, lchownSync, chmodSync, renameSync, rmSync, rmdirSync, statSync, symlinkSync, linkSync, utimesSync, lutimesSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
+import { constants as fsConstants } from 'node:fs';
 import { walkData, type DebLayout } from './deb.js';
 import { PkgError, EXIT_ERROR } from './errors.js';
 import { normalizeMember, resolveInRoot, symlinkStaysInside } from './paths.js';
@@ -130,7 +131,8 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
 
       mkdirSync(dirname(host), { recursive: true });
       const tmp = host + '.dpkg-new';
-      rmSync(tmp, { force: true });
+      // Only links need the old temp removed; files are opened with O_NOFOLLOW|O_TRUNC below.
+      if (h.type !== 'file' && h.type !== 'contiguous-file') rmSync(tmp, { force: true });
       const mtime = h.mtime ?? new Date();
       if (h.type === 'symlink') {
         const target = h.linkname ?? '';
@@ -151,7 +153,7 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
         // while still streaming chunk by chunk (a big file is never held in memory).
         const hash = createHash('md5');
         written.push(tmp);
-        const fd = openSync(tmp, 'w', 0o600);
+        const fd = openNew(tmp);
         try {
           for await (const chunk of body) {
             const b = chunk as Buffer;
@@ -225,4 +227,18 @@ export function removePaths(root: string, paths: string[], shared: (p: string) =
 
 export function exists(p: string): boolean {
   return existsSync(p);
+}
+
+const NEW_FLAGS = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW;
+
+/** Open NAME.dpkg-new for writing without ever following a stale symlink left there. */
+function openNew(tmp: string): number {
+  try {
+    return openSync(tmp, NEW_FLAGS, 0o600);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ELOOP' && code !== 'EISDIR' && code !== 'ETXTBSY') throw e;
+    rmSync(tmp, { force: true, recursive: code === 'EISDIR' });
+    return openSync(tmp, NEW_FLAGS, 0o600);
+  }
 }

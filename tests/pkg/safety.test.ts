@@ -78,6 +78,17 @@ describe('hostile archives', () => {
     expect(readdirSync(victim)).toEqual([]);
   });
 
+  it('a stale NAME.dpkg-new symlink (from a killed run) is replaced, never written through', async () => {
+    const r = emptyRoot();
+    const victim = join(tmp('rpkg-victim-'), 'target');
+    writeFileSync(victim, 'precious');
+    mkdirSync(join(r, 'usr/share'), { recursive: true });
+    symlinkSync(victim, join(r, 'usr/share/f.dpkg-new'));
+    await installDebs(ctx(r), [buildDeb({ name: 'stale', files: { 'usr/share/f': 'new' } })]);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(readFileSync(join(r, 'usr/share/f'), 'utf8')).toBe('new');
+  });
+
   it('truncated and corrupt packages give one-line errors and change nothing', async () => {
     const r = emptyRoot();
     const deb = buildDeb({ name: 'trunc', files: { 'usr/share/trunc/big': 'x'.repeat(200000) + Math.random() } , compress: 'gzip' });
