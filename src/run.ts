@@ -5,6 +5,7 @@
 
 import { Kernel, ExecFormatError } from '../kernel/kernel.js';
 import { NodeHost } from '../kernel/host/node.js';
+import { setJitThreshold } from '../kernel/cpu/interp.js';
 import { dispatch } from '../compat/syscalls/index.js';
 import { formatSyscall } from '../compat/strace.js';
 import { FdTable } from '../kernel/fdtable.js';
@@ -39,6 +40,9 @@ function guestCwd(root: string, cwd: string): string {
 }
 
 export async function runProgram(o: RunOptions): Promise<ExitInfo> {
+  // RUSTOS_JIT: executions before a block is compiled ("off" or "0" disables the block compiler).
+  const jit = o.env.RUSTOS_JIT;
+  if (jit !== undefined) setJitThreshold(jit === 'off' || jit === '0' ? Infinity : Math.max(1, Number(jit) || 40));
   const host = new NodeHost();
   const memMb = Number(o.env.RUSTOS_MEM_MB) > 0 ? Number(o.env.RUSTOS_MEM_MB) : 2048;
   const k = new Kernel({ host, root: o.root, syscalls: dispatch, memoryMb: memMb });

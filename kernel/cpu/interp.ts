@@ -17,8 +17,15 @@ import { GuestFault, SIGTRAP } from './fault.js';
 import { PAGE_SIZE } from '../mm/phys.js';
 import type { AddressSpace } from '../mm/aspace.js';
 import './ops/index.js';
+import { compileBlock, type Compiled } from './jit/compile.js';
 
 const MAX_BLOCK = 64;
+
+/** The block compiler's default trigger; setJitThreshold changes it for new code caches. */
+let defaultJitThreshold = 40;
+export function setJitThreshold(n: number): void {
+  defaultJitThreshold = n;
+}
 
 export class Block {
   readonly insns: Insn[];
@@ -26,6 +33,9 @@ export class Block {
   readonly end: number;
   readonly endsInBranch: boolean;
   valid = true;
+  /** Executions so far, and the compiled function once the block is hot. */
+  hits = 0;
+  fn: Compiled | null = null;
   /** The block that ran after this one last time (a cheap guess for the next lookup). */
   succ: Block | null = null;
   succAddr = -1;
@@ -45,6 +55,8 @@ export class CodeCache {
   private readonly byPage = new Map<number, Block[]>();
   private readonly decoder = new Decoder();
   readonly mem: AddressSpace;
+  /** Executions after which a block is compiled to JavaScript (Infinity: interpret only). */
+  jitThreshold = defaultJitThreshold;
 
   constructor(mem: AddressSpace) {
     this.mem = mem;
@@ -111,14 +123,24 @@ export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null 
   c.stop = STOP_NONE;
   let b: Block | null = null;
   let k = 0;
+  let compiled = false;
+  const threshold = code.jitThreshold;
   try {
     b = code.lookup(c.rip);
     for (;;) {
       const insns = b.insns;
       const n = insns.length;
-      for (k = 0; k < n; k++) {
-        const i = insns[k];
-        i.fn(c, i);
+      let fn = b.fn;
+      if (fn === null && ++b.hits > threshold) fn = b.fn = compileBlock(insns);
+      if (fn !== null) {
+        compiled = true;
+        fn(c);
+        compiled = false;
+      } else {
+        for (k = 0; k < n; k++) {
+          const i = insns[k];
+          i.fn(c, i);
+        }
       }
       c.retired += n;
       if (!b.endsInBranch) c.rip = b.end;
@@ -140,6 +162,7 @@ export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null 
     }
   } catch (e) {
     if (!(e instanceof GuestFault)) throw e;
+    if (compiled) k = c.jk;
     if (b !== null && k < b.insns.length) {
       // Faults restart the instruction; traps (int3) already set RIP past it.
       if (e.signo !== SIGTRAP) c.rip = b.insns[k].addr;

@@ -79,6 +79,8 @@ export class Cpu {
   /** The address space being executed. */
   mem: AddressSpace;
   stop = STOP_NONE;
+  /** Index of the instruction a compiled block is executing (for precise faults). */
+  jk = 0;
   /** Instructions retired, for the benchmark's MIPS (updated per block). */
   retired = 0;
 

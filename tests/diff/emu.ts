@@ -18,6 +18,8 @@ export class Emu {
   private lastCode = Buffer.alloc(0);
 
   constructor() {
+    // RUSTOS_DIFF_JIT=1 runs every record through the block compiler instead of the interpreter.
+    if (process.env.RUSTOS_DIFF_JIT === '1') this.code.jitThreshold = 0;
     this.mem.mapFixed(SCRATCH, SCRATCH_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
     this.mem.mapFixed(CODE, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS);
   }
