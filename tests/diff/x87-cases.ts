@@ -221,6 +221,18 @@ function unmaskedForms(forms: Form[], every: number): Form[] {
   }));
 }
 
+/** Random masks and a trailing fwait: an unmasked exception must raise SIGFPE there. */
+function pendingForms(forms: Form[], every: number): Form[] {
+  return unmaskedForms(forms, every).map((f) => ({
+    ...f,
+    name: f.name.replace('unmasked', 'pending'),
+    gen: (r: Rng) => {
+      const c = f.gen(r);
+      return { ...c, code: [...c.code, 0x9b] };
+    },
+  }));
+}
+
 export const groups: Group[] = [
   { name: 'x87 loads/stores', forms: ldst },
   { name: 'x87 arithmetic', forms: arith },
@@ -229,4 +241,5 @@ export const groups: Group[] = [
   { name: 'x87 transcendental', forms: trans },
   { name: 'x87 control', forms: control },
   { name: 'x87 unmasked exceptions', forms: [...unmaskedForms(ldst, 1), ...unmaskedForms(arith, 1), ...unmaskedForms(unary, 1), ...unmaskedForms(cmp, 1), ...unmaskedForms(trans, 1)] },
+  { name: 'x87 pending exceptions', forms: [...pendingForms(ldst, 4), ...pendingForms(arith, 4), ...pendingForms(unary, 1), ...pendingForms(cmp, 4), ...pendingForms(trans, 2)] },
 ];
