@@ -155,6 +155,37 @@ describe('kill -9 during install', () => {
     }
     console.log(`kill -9 states observed: ${[...states].join(', ')}`);
   }, 120_000);
+
+  it('an interrupted remove is finished by running it again', async () => {
+    const v1 = bigDeb('1.0', 'r');
+    for (const delay of [60, 200]) {
+      const root = emptyRoot();
+      expect(run(['-i', '--root', root, v1]).code).toBe(0);
+      const child = spawn('node', [BIN, '-r', '--root', root, 'big'], { stdio: 'ignore' });
+      const exited = new Promise((r) => child.on('exit', r));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await exited;
+      expect(sh(`dpkg-query --admindir='${root}/var/lib/dpkg' -W -f='\${db:Status-Status}' big`)).toMatch(/^(installed|half-installed|config-files)$/);
+      expect(run(['-r', '--root', root, 'big']).err).toBe('');
+      expect(sh(`dpkg-query --admindir='${root}/var/lib/dpkg' -W -f='\${db:Status-Abbrev}' big`)).toBe('rc ');
+      expect(existsSync(join(root, 'usr/share/big'))).toBe(false);
+      expect(readFileSync(join(root, 'etc/big.conf'), 'utf8')).toBe('conf r\n');
+    }
+  }, 60_000);
+
+  it('unpack, audit and configure --pending', () => {
+    const root = emptyRoot();
+    const deb = buildDeb({ name: 'later', files: { 'etc/later.conf': 'x\n' }, conffiles: ['/etc/later.conf'] });
+    expect(run(['--unpack', '--root', root, deb]).code).toBe(0);
+    expect(existsSync(join(root, 'etc/later.conf.dpkg-new'))).toBe(true);
+    const a = run(['-C', '--root', root]);
+    expect(a.code).toBe(1);
+    expect(a.out).toMatch(/unpacked but not yet configured[\s\S]* later /);
+    expect(run(['--configure', '-a', '--root', root]).code).toBe(0);
+    expect(readFileSync(join(root, 'etc/later.conf'), 'utf8')).toBe('x\n');
+    expect(run(['-C', '--root', root]).out).toBe('');
+  });
 });
 
 export { mkdirSync, readFileSync };
