@@ -27,17 +27,40 @@ let emu: Emu | null = null;
 /** RUSTOS_DIFF_STRICT=1: compare the flags an instruction leaves undefined too (host-specific). */
 const STRICT = process.env.RUSTOS_DIFF_STRICT === '1';
 
-/** Generates, runs and compares every case of `forms` (one harness process for the lot). */
+/** Records per harness run: bounds memory (each record is ~8.6 KB in and out). */
+const CHUNK = 16384;
+
+/**
+ * Generates, runs and compares every case of `forms`: one harness process per chunk of about
+ * CHUNK records (a whole group at the default scale).
+ */
 export function runForms(forms: Form[], seed: number, scale = 1): FormResult[] {
   const r = new Rng(seed);
   const memBase = randomMemory(r);
+  const results: FormResult[] = [];
+  let k = 0;
+  while (k < forms.length) {
+    const chunk: Form[] = [];
+    let total = 0;
+    while (k < forms.length && (total === 0 || total + count(forms[k], scale) <= CHUNK)) {
+      total += count(forms[k], scale);
+      chunk.push(forms[k++]);
+    }
+    results.push(...runChunk(chunk, r, memBase, scale, total));
+  }
+  return results;
+}
+
+function count(f: Form, scale: number): number {
+  return Math.max(1, Math.round(f.cases * scale));
+}
+
+function runChunk(forms: Form[], r: Rng, memBase: Uint8Array, scale: number, total: number): FormResult[] {
   const plan: { form: Form; code: number[]; flags: number }[] = [];
-  let total = 0;
-  for (const f of forms) total += Math.max(1, Math.round(f.cases * scale));
   const input = Buffer.alloc(total * REC_SIZE);
   let at = 0;
   for (const f of forms) {
-    const n = Math.max(1, Math.round(f.cases * scale));
+    const n = count(f, scale);
     for (let k = 0; k < n; k++) {
       const st: State = randomState(r, memBase);
       const c = f.make(r, st);
