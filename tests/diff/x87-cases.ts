@@ -190,6 +190,7 @@ const control: Form[] = [
   { name: 'fnsave', gen: (r) => ({ code: memForm(0xdd, 6), state: withFlags(r, randState(r, r.int(9))) }) },
   { name: 'fldenv', gen: (r) => ({ code: memForm(0xd9, 4), state: randState(r, r.int(9)), mem: envBytes(r, false) }) },
   { name: 'frstor', gen: (r) => ({ code: memForm(0xdd, 4), state: randState(r, r.int(9)), mem: envBytes(r, true) }) },
+  { name: 'fxsave x87 part', gen: (r) => ({ code: [0x0f, 0xae, 0x04, 0x25, 0x00, 0x00, 0x00, 0x10], state: withFlags(r, randState(r, r.int(9))) }) },
   { name: 'fwait', gen: (r) => ({ code: [0x9b], state: withFlags(r, randState(r, r.int(4))) }) },
 ];
 

@@ -13,6 +13,7 @@ import { Cpu } from '../../kernel/cpu/state.js';
 import { CodeCache, run } from '../../kernel/cpu/interp.js';
 import { getFlags, setFlags } from '../../kernel/cpu/flags.js';
 import { SIGTRAP } from '../../kernel/cpu/fault.js';
+import { x87ToFxsave } from '../../kernel/cpu/x87-state.js';
 
 export const REC = 256;
 export const SCRATCH = 0x10000000;
@@ -92,6 +93,12 @@ export class Emu {
     out.writeInt32LE(c.R[0], at + 120);
     out.writeInt32LE(c.R[1], at + 124);
     this.mem.readInto(SCRATCH, out.subarray(at + 128, at + 240));
+    if (bytes[0] === 0x0f && bytes[1] === 0xae && ((bytes[2] >> 3) & 7) === 0) {
+      // fxsave belongs to the SSE family; its x87 part is what x87ToFxsave gives (checked here).
+      const img = new Uint8Array(512);
+      x87ToFxsave(c, img);
+      out.set(img.subarray(0, 112), at + 128);
+    }
     out.writeInt32LE(sig, at + 240);
     x.reset();
   }
@@ -291,9 +298,11 @@ export function regForm(op: number, reg: number, i: number): number[] {
 }
 
 /** Masks the fields not compared: FIP, FCS/FOP, FDP, FDS (bytes 12..27 of the image). */
-export function masked(out: Buffer, at: number): Buffer {
+export function masked(out: Buffer, at: number, fxsaveForm = false): Buffer {
   const b = Buffer.from(out.subarray(at, at + REC));
   b.fill(0, 12, 28);
+  // An fxsave image in scratch: FOP, FIP, FDP, MXCSR and its mask are not compared either.
+  if (fxsaveForm) b.fill(0, 128 + 6, 128 + 32);
   // Only the arithmetic flags of RFLAGS.
   b.writeUInt32LE(b.readUInt32LE(112) & 0x8d5, 112);
   b.writeUInt32LE(0, 116);
