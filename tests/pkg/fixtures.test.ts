@@ -2,7 +2,7 @@
 // files, modes, symlinks and contents that `dpkg-deb -x` extracts, an info/
 // list matching `dpkg-deb -c`, and pass `verify` against its md5sums.
 import { describe, it, expect } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../../pkg/db.js';
 import { installDebs, loadCandidates, unpackOne } from '../../pkg/install.js';
@@ -41,6 +41,14 @@ describe.skipIf(!dir)('real fixture packages', () => {
     expect(await verify(root, db, [])).toEqual([]);
     const w = sh(`dpkg-query --admindir='${root}/var/lib/dpkg' -W -f='\${Package}\\n'`).split('\n').filter(Boolean).sort();
     expect(w.length).toBe(debs.length);
+    // Tamper with a binary, a conffile and delete a file: same findings as dpkg --verify.
+    writeFileSync(join(root, 'usr/bin/jq'), 'tampered');
+    writeFileSync(join(root, 'etc/nanorc'), 'edited');
+    rmSync(join(root, 'usr/bin/tree'));
+    const ours = (await verify(root, db, [])).sort();
+    const theirs = sh(`dpkg --root='${root}' --verify || true`).split('\n').filter(Boolean).sort();
+    expect(ours).toEqual(theirs);
+    expect(ours.length).toBe(3);
   }, 120_000);
 
   it('unpack-only gives the same database as dpkg --unpack (and reports throughput)', async () => {
