@@ -3,7 +3,7 @@
 // which. Sequences (a flag-setting instruction followed by jcc/setcc/cmovcc) check the lazy flags
 // through their consumers, including cond()'s shortcuts for cmp. Stack forms point rsp (and rbp
 // for enter/leave) into scratch memory.
-import { ARITH, AF, CODE, DF, SCRATCH, State } from './record.js';
+import { ARITH, AF, CF, OF, ZF, SF, PF, CODE, DF, SCRATCH, State } from './record.js';
 import { RAX, RCX, RSP, RBP, Rng, encode, le, memAt, scratchAddr } from './gen.js';
 import type { Form } from './forms.js';
 
@@ -160,5 +160,24 @@ for (const p of PRODUCERS) {
       }, ARITH_NO_AF),
     );
   }
+}
+// New-family producers whose consumed flags are defined: bt (CF), bsf (ZF), popcnt/tzcnt (ZF, CF),
+// imul (OF/CF), shl by cl (CF/SF/ZF/PF when the count is not 0).
+const PRODUCERS2: { name: string; code: (r: Rng, st: State) => number[]; cc: number[]; flags: number }[] = [
+  { name: 'bt', code: (r) => [0x48, 0x0f, 0xa3, 0xc0 | (r.int(8) << 3) | r.int(8)], cc: [2, 3], flags: CF | ZF },
+  { name: 'bsf', code: (r) => [0x48, 0x0f, 0xbc, 0xc0 | (r.int(8) << 3) | r.int(8)], cc: [4, 5], flags: ZF },
+  { name: 'popcnt', code: (r) => [0xf3, 0x48, 0x0f, 0xb8, 0xc0 | (r.int(8) << 3) | r.int(8)], cc: [...Array(16).keys()], flags: ARITH },
+  { name: 'tzcnt', code: (r) => [0xf3, 0x0f, 0xbc, 0xc0 | (r.int(8) << 3) | r.int(8)], cc: [2, 3, 4, 5], flags: CF | ZF },
+  { name: 'imul', code: (r) => [0x48, 0x0f, 0xaf, 0xc0 | (r.int(8) << 3) | r.int(8)], cc: [0, 1, 2, 3], flags: CF | OF },
+  {
+    name: 'shl cl', cc: [2, 3, 4, 5, 8, 9, 10, 11], flags: CF | ZF | SF | PF,
+    code: (r, st) => {
+      st.gpr[RCX] = BigInt(1 + r.int(31));
+      return [0xd3, 0xe0 | r.pick([0, 2, 3, 5, 6, 7])];
+    },
+  },
+];
+for (const p of PRODUCERS2) {
+  flowForms.push(form(`${p.name}; jcc`, 200, (r, st) => [...p.code(r, st), 0x70 + r.pick(p.cc), 7], p.flags));
 }
 void RAX;

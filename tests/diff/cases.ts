@@ -4,7 +4,7 @@
 // compared; flags an instruction leaves alone count as defined). String instructions are in
 // cases-string.ts.
 import { ARITH, CF, OF, ZF, SF, PF, AF } from './record.js';
-import { RAX, RCX, RDX, RBX, Rng } from './gen.js';
+import { RAX, RCX, RDX, RBX, Rng, le, scratchAddr } from './gen.js';
 import { build, Ctx, Form, Spec, ALL_SIZES, V_SIZES, V8, V8X, V16, V32, V64, imm8, immZ, setOp, getOp } from './forms.js';
 import { stringForms } from './cases-string.js';
 import { flowForms } from './cases-flow.js';
@@ -260,6 +260,48 @@ for (const v of [V16, V32, V64]) {
     },
   });
 }
+// Accumulator-immediate forms, mov with immediates and absolute addresses.
+const ACC = [
+  { name: 'al', size: 1, pfx: [] as number[], rex: [] as number[], odd: 0, n: 1 },
+  { name: 'ax', size: 2, pfx: [0x66], rex: [], odd: 1, n: 2 },
+  { name: 'eax', size: 4, pfx: [], rex: [], odd: 1, n: 4 },
+  { name: 'rax', size: 8, pfx: [], rex: [0x48], odd: 1, n: 4 },
+];
+for (const a of ACC) {
+  const immBytes = (r: Rng): number[] => le(r.value(), a.n);
+  for (let k = 0; k < 8; k++) {
+    const logic = k === 1 || k === 4 || k === 6;
+    existing.push({
+      name: `${ALU[k]} ${a.name},imm`, cases: 60,
+      make: (r) => ({ code: [...a.pfx, ...a.rex, 8 * k + 4 + a.odd, ...immBytes(r)], flags: logic ? ARITH & ~AF : ARITH }),
+    });
+  }
+  existing.push(
+    { name: `test ${a.name},imm`, cases: 60, make: (r) => ({ code: [...a.pfx, ...a.rex, 0xa8 + a.odd, ...immBytes(r)], flags: ARITH & ~AF }) },
+    {
+      name: `mov r${a.size * 8},imm (B0/B8+r)`, cases: 60,
+      make: (r) => {
+        const reg = r.int(16);
+        const rex = (a.size === 8 ? 8 : 0) | (reg >> 3) | (a.size === 1 && r.bool() ? 0x40 : 0);
+        return { code: [...a.pfx, ...(rex ? [0x40 | rex] : []), (a.size === 1 ? 0xb0 : 0xb8) | (reg & 7), ...le(r.value(), a.size)], flags: ARITH };
+      },
+    },
+    {
+      name: `mov ${a.name},moffs64 / moffs64,${a.name}`, cases: 60,
+      make: (r, st) => {
+        const addr = scratchAddr(r, a.size);
+        void st;
+        return { code: [...a.pfx, ...a.rex, (r.bool() ? 0xa0 : 0xa2) + a.odd, ...le(addr, 8)], flags: ARITH };
+      },
+    },
+    {
+      name: `mov ${a.name},moffs32 (a32)`, cases: 40,
+      make: (r) => ({ code: [0x67, ...a.pfx, ...a.rex, (r.bool() ? 0xa0 : 0xa2) + a.odd, ...le(scratchAddr(r, a.size), 4)], flags: ARITH }),
+    },
+  );
+}
+existing.push(...ops({ name: 'mov E,imm (C6/C7)', op8: [0xc6], opV: [0xc7], digit: 0, imm: immZ, flags: ARITH, cases: 100 }));
+
 // lock-prefixed read-modify-write forms (single core: the same results).
 for (const [k, name] of ALU.entries()) {
   if (name === 'cmp') continue;
@@ -271,6 +313,7 @@ existing.push(
     { name: 'lock neg', pfx: [0xf0], op8: [0xf6], opV: [0xf7], digit: 3, kinds: ['mem'], flags: ARITH, cases: 60 },
     { name: 'lock xadd', pfx: [0xf0], op8: [0x0f, 0xc0], opV: [0x0f, 0xc1], kinds: ['mem'], flags: ARITH, cases: 60 },
     { name: 'lock cmpxchg', pfx: [0xf0], op8: [0x0f, 0xb0], opV: [0x0f, 0xb1], kinds: ['mem'], implicit: [RAX], flags: ARITH, cases: 60 },
+    { name: 'lock cmpxchg8b', pfx: [0xf0], opV: [0x0f, 0xc7], digit: 1, variants: [V32], kinds: ['mem'], memSize: 8, implicit: [RAX, RCX, RDX, RBX], flags: ARITH, cases: 60 },
     { name: 'lock bts', pfx: [0xf0], opV: [0x0f, 0xab], variants: V_SIZES, kinds: ['mem'], flags: CF | ZF, setup: btSetup, memSize: 8, cases: 60 },
     { name: 'lock xchg', pfx: [0xf0], op8: [0x86], opV: [0x87], kinds: ['mem'], flags: ARITH, cases: 60 },
     // The nop space: multi-byte nops and hints never touch memory or flags.
