@@ -3,7 +3,7 @@
 // which. Sequences (a flag-setting instruction followed by jcc/setcc/cmovcc) check the lazy flags
 // through their consumers, including cond()'s shortcuts for cmp. Stack forms point rsp (and rbp
 // for enter/leave) into scratch memory.
-import { ARITH, AF, CF, OF, ZF, SF, PF, CODE, DF, SCRATCH, State } from './record.js';
+import { ARITH, AF, CF, OF, ZF, SF, PF, CODE, DF, State } from './record.js';
 import { RAX, RCX, RSP, RBP, Rng, encode, le, memAt, scratchAddr } from './gen.js';
 import type { Form } from './forms.js';
 
