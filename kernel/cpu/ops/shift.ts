@@ -216,8 +216,9 @@ function shiftGroup(c: Cpu, i: Insn): void {
       writeE(c, i, r);
       setShift(c, i.size, r, 0, cf, n === 1 ? (x >>> (bits - 1)) & 1 : 0);
       return;
+    case SAR:
     default: {
-      // SAR: shift the sign-extended value; counts past the width keep copying the sign.
+      // Shift the sign-extended value; counts past the width keep copying the sign.
       const sx = (x << (32 - bits)) >> (32 - bits);
       r = (sx >> n) & mask;
       cf = (sx >> (n - 1)) & 1;
