@@ -13,7 +13,7 @@ import { Rng, encode, runNative, Emu, masked, describeDiff, REC, Case } from './
 
 const scale = Number(process.env.RUSTOS_X87_SCALE ?? '1');
 const filter = process.env.RUSTOS_X87_FILTER ?? '';
-const BASE = 240;
+const BASE = 800;
 if (process.env.RUSTOS_X87_EXACTPI) setExactPiReduction(true);
 
 interface Result {

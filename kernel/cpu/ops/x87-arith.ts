@@ -8,7 +8,7 @@ import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
 import { ea } from '../operands.js';
 import {
-  xmem, xreg, begin, commit, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, overflow, full, rcOf, fx,
+  xmem, xreg, begin, commit, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, overflow, full, fx,
 } from './x87-common.js';
 import {
   F80, IE, PE, DE, ZE, C0, C1, C2, C3, INDEFINITE, BIAS, J, kind, sign, mk, zero, inf, lsbExp, bitlen, pcBits,

@@ -10,7 +10,7 @@ import { ea } from '../operands.js';
 import { setSomeFlags, CF, PF, ZF, SF as EF_SF, OF, AF } from '../flags.js';
 import { xmem, xreg, begin, commit, ok, getST, pop, isEmpty, underflow, fx } from './x87-common.js';
 import {
-  F80, IE, DE, C0, C1, C2, C3, kind, sign, zero, cmpNum, CMP_LT, CMP_EQ, CMP_GT, CMP_UN,
+  F80, IE, DE, C0, C1, C2, C3, kind, sign, zero, cmpNum, CMP_UN,
   K_ZERO, K_NORMAL, K_DENORMAL, K_INF, K_QNAN, K_SNAN, K_UNSUPPORTED,
 } from './x87-float.js';
 import { fromBin, fromInt, SINGLE, DOUBLE } from './x87-conv.js';
@@ -139,4 +139,3 @@ xreg(0xdf, 5, -1, 'fucomip', fcomi(true, true));
 xreg(0xd9, 4, 4, 'ftst', ftst);
 xreg(0xd9, 4, 5, 'fxam', fxam);
 
-export { CMP_LT, CMP_EQ, CMP_GT };

@@ -191,4 +191,3 @@ export function rcOf(x: X87): number {
   return (x.fcw >> 10) & 3;
 }
 
-export { IE, DE, ZE, OE, UE, PE, SF, ES, C1 };

@@ -12,6 +12,7 @@ import type { Insn } from '../insn.js';
 import { ea } from '../operands.js';
 import { def, MAP_1 } from '../optable.js';
 import { xmem, xreg, checkPending } from './x87-common.js';
+import { checkWrite } from './x87-ldst.js';
 import { ES } from './x87-float.js';
 import type { X87 } from '../x87-state.js';
 
@@ -57,8 +58,7 @@ function nop(): void {}
 function storeEnv(c: Cpu, a: number): void {
   const x = c.x87;
   const m = c.mem;
-  // Check the whole image is writable before the first store (precise fault).
-  m.write8(a + 27, 0xff);
+  checkWrite(c, a, 28);
   m.write32(a, 0xffff0000 | x.fcw);
   m.write32(a + 4, 0xffff0000 | x.status());
   m.write32(a + 8, 0xffff0000 | x.tagWord());
@@ -96,7 +96,7 @@ function fldenv(c: Cpu, i: Insn): void {
 
 function fnsave(c: Cpu, i: Insn): void {
   const a = ea(c, i);
-  c.mem.write8(a + 107, 0);
+  checkWrite(c, a, 108);
   const img = new Uint8Array(80);
   for (let k = 0; k < 8; k++) c.x87.regBytes(k, img, 10 * k);
   storeEnv(c, a);

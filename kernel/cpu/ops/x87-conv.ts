@@ -6,8 +6,8 @@
  */
 
 import {
-  F80, fx, IE, DE, PE, J, QBIT, M64, INDEFINITE, BIAS, kind, sign, mk, zero, inf, lsbExp, bitlen, roundTo,
-  K_ZERO, K_DENORMAL, K_INF, K_QNAN, K_SNAN, K_UNSUPPORTED,
+  F80, fx, IE, DE, PE, J, QBIT, M64, BIAS, kind, sign, mk, zero, inf, lsbExp, bitlen, roundTo,
+  K_ZERO, K_INF, K_QNAN, K_SNAN, K_UNSUPPORTED,
 } from './x87-float.js';
 
 /** A binary interchange format: significand bits (with hidden bit) and exponent field width. */
@@ -178,4 +178,3 @@ export function toBcd(x: F80, rc: number, out: Uint8Array): void {
   out[9] = sign(x) ? 0x80 : 0;
 }
 
-export { INDEFINITE };

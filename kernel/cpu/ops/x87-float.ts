@@ -123,9 +123,10 @@ export function roundTo(sg: number, m: bigint, e: number, p: number, rc: number,
   const E = e + L - 1;
   let sh = E - (p - 1) - e;
   let tiny = false;
-  if (bias && E < emin && (fx.mask & UE) === 0) {
-    // Unmasked underflow on a register result: round normally and add the bias to the exponent.
-    const r0 = rshiftRound(m, sh, sg, rc);
+  const r0 = bias && E < emin && (fx.mask & UE) === 0 ? rshiftRound(m, sh, sg, rc) : null;
+  if (r0 && !(E === emin - 1 && bitlen(r0.q) > p)) {
+    // Unmasked underflow on a register result (tiny after rounding): round normally and add the
+    // bias to the exponent.
     fx.flags |= UE | (r0.inexact ? PE : 0);
     fx.up = r0.inc ? 1 : 0;
     let q = r0.q, s = e + sh;

@@ -9,6 +9,7 @@
 import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
 import { ea } from '../operands.js';
+import { PROT_WRITE } from '../../mm/pagetable.js';
 import { cond } from '../flags.js';
 import {
   xmem, xreg, begin, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, full, rcOf, fx,
@@ -32,7 +33,14 @@ export function rd80(c: Cpu, a: number): F80 {
   return { se, m: rd64(c, a) };
 }
 
+/** Makes sure [a, a+n) is writable before a multi-part store writes anything. */
+export function checkWrite(c: Cpu, a: number, n: number): void {
+  c.mem.pt.translate(a, PROT_WRITE);
+  c.mem.pt.translate(a + n - 1, PROT_WRITE);
+}
+
 export function wr80(c: Cpu, a: number, v: F80): void {
+  checkWrite(c, a, 10);
   c.mem.write16(a + 8, v.se);
   wr64(c, a, v.m);
 }
@@ -212,6 +220,7 @@ function fbstp(c: Cpu, i: Insn): void {
     if (fx.flags & IE) toBcd(INDEFINITE, 0, b);
     else toBcd(v, rcOf(x), b);
     if (ok(x)) {
+      checkWrite(c, a, 10);
       for (let k = 0; k < 10; k++) c.mem.write8(a + k, b[k]);
       pop(x);
     }

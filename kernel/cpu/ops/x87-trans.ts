@@ -11,7 +11,7 @@ import type { Insn } from '../insn.js';
 import { xreg, begin, commit, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, full, rcOf, fx } from './x87-common.js';
 import {
   F80, IE, ZE, C1, C2, INDEFINITE, J, BIAS, kind, sign, mk, zero, inf, lsbExp, bitlen, round80, nan1, nan2, invalid, mul as fmul,
-  K_ZERO, K_INF, K_DENORMAL,
+  K_ZERO, K_INF,
 } from './x87-float.js';
 import * as B from './x87-bigfloat.js';
 
@@ -226,4 +226,3 @@ xreg(0xd9, 6, 0, 'f2xm1', f2xm1);
 xreg(0xd9, 6, 1, 'fyl2x', fyl2x(false));
 xreg(0xd9, 7, 1, 'fyl2xp1', fyl2x(true));
 
-export { K_DENORMAL };
