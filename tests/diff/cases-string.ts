@@ -77,7 +77,7 @@ for (const op of OPS) {
         const pre = rep === 0 ? '' : rep === 0xf3 ? (op.cmp ? 'repe ' : 'rep ') : 'repne ';
         stringForms.push({
           name: `${pre}${op.name}${sz.name}${a32 ? ' a32' : ''}`,
-          cases: rep ? 200 : 80,
+          cases: rep ? 300 : 200,
           make: (r, st) => ({ code: makeString(op, sz, rep, a32, r, st), flags: ARITH }),
         });
       }
@@ -87,7 +87,7 @@ for (const op of OPS) {
 for (const a32 of [false, true]) {
   stringForms.push({
     name: `xlat${a32 ? ' a32' : ''}`,
-    cases: 100,
+    cases: 200,
     make: (r, st) => {
       setLow32(st, RBX, SCRATCH + 0x100 + r.int(0x1000), a32, r);
       return { code: [...(a32 ? [0x67] : []), 0xd7], flags: ARITH };

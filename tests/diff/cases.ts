@@ -53,7 +53,7 @@ function divSetup(signed: boolean) {
 
 const group3: Form[] = ops(
   { name: 'test E,imm (F6/F7 /0)', op8: [0xf6], opV: [0xf7], digit: 0, imm: immZ, flags: ARITH & ~AF },
-  { name: 'test E,imm (F6/F7 /1)', op8: [0xf6], opV: [0xf7], digit: 1, imm: immZ, flags: ARITH & ~AF, cases: 100 },
+  { name: 'test E,imm (F6/F7 /1)', op8: [0xf6], opV: [0xf7], digit: 1, imm: immZ, flags: ARITH & ~AF, cases: 200 },
   { name: 'not', op8: [0xf6], opV: [0xf7], digit: 2, flags: ARITH },
   { name: 'neg', op8: [0xf6], opV: [0xf7], digit: 3, flags: ARITH },
   { name: 'mul', op8: [0xf6], opV: [0xf7], digit: 4, implicit: [RAX, RDX], flags: CF | OF },
@@ -94,7 +94,7 @@ for (let op = 0; op < 8; op++) {
         name: `${name} E,Ib`, op8: [0xc0], opV: [0xc1], digit: op, imm: (r) => [r.count()],
         flags: (c) => shiftFlags(op, c.v.size, c.imm[0]), cases: 250,
       },
-      { name: `${name} E,1`, op8: [0xd0], opV: [0xd1], digit: op, flags: (c) => shiftFlags(op, c.v.size, 1), cases: 120 },
+      { name: `${name} E,1`, op8: [0xd0], opV: [0xd1], digit: op, flags: (c) => shiftFlags(op, c.v.size, 1), cases: 200 },
       {
         name: `${name} E,CL`, op8: [0xd2], opV: [0xd3], digit: op, implicit: [RCX],
         setup: (c) => { c.st.gpr[RCX] = (c.st.gpr[RCX] & ~0xffn) | BigInt(c.r.count()); },
@@ -198,7 +198,7 @@ const atomic: Form[] = ops(
 for (const v of [V32, V64, V16]) {
   atomic.push({
     name: `bswap ${v.name}`,
-    cases: 100,
+    cases: 300,
     make: (r) => {
       const reg = r.int(16);
       return { code: [...v.pfx, ...(v.w || reg >= 8 ? [0x40 | (v.w ? 8 : 0) | (reg >> 3)] : []), 0x0f, 0xc8 | (reg & 7)], flags: ARITH };
