@@ -2,9 +2,9 @@
  * SSE state and ordering instructions: group 0F AE (fxsave/fxrstor, ldmxcsr/stmxcsr, the fences
  * lfence/mfence/sfence, clflush) and the 0F 0D prefetch/prefetchw hints.
  *
- * FXSAVE writes the 512-byte legacy layout: an x87 part in its reset state (FCW 0x037F, empty tag
- * word; this CPU keeps no x87 state of its own), MXCSR and MXCSR_MASK, and XMM0-15 at byte 160.
- * Bytes 416..511 are left as they were, as the hardware does. One core executes in order, so the
+ * FXSAVE writes the 512-byte legacy layout: the x87 part (filled by x87-state.ts, which owns that
+ * state), MXCSR and MXCSR_MASK, and XMM0-15 at byte 160. Bytes 416..511 are left as they were,
+ * as the hardware does. One core executes in order, so the
  * fences have nothing to wait for; clflush only checks its address is mapped.
  */
 
@@ -14,40 +14,39 @@ import { def, defPfx, MAP_0F } from '../optable.js';
 import { ea } from '../operands.js';
 import { PROT_WRITE } from '../../mm/pagetable.js';
 import { gpFault, MXCSR_MASK } from './sse-common.js';
+import { x87ToFxsave, x87FromFxsave } from '../x87-state.js';
+import { PAGE_SIZE } from '../../mm/phys.js';
 
-const FCW_DEFAULT = 0x037f;
-const FXBUF = new Int32Array(64);
+/** The 512-byte image being saved or restored (module scratch: fxsave is not allocation-free otherwise). */
+const IMG = new Uint8Array(512);
+const IMG_DV = new DataView(IMG.buffer);
 
-/** fxsave m512 (0F AE /0; fxsave64 with REX.W has the same image here: the x87 pointers are 0). */
+/**
+ * fxsave m512 (0F AE /0; fxsave64 with REX.W): the x87 part from x87-state.ts (64-bit pointer
+ * format for both forms), MXCSR, MXCSR_MASK, XMM0-15. Bytes 416..511 are not written.
+ */
 function fxsave(c: Cpu, i: Insn): void {
   const a = ea(c, i);
   if (a % 16 !== 0) throw gpFault('fxsave: misaligned');
-  c.mem.pt.translate(a, PROT_WRITE);
-  c.mem.pt.translate(a + 511, PROT_WRITE);
-  const m = c.mem;
-  m.write32(a, FCW_DEFAULT); // FCW, FSW = 0
-  m.write32(a + 4, 0); // abridged FTW (all empty), FOP
-  m.write64(a + 8, 0, 0); // FIP
-  m.write64(a + 16, 0, 0); // FDP
-  m.write32(a + 24, c.mxcsr);
-  m.write32(a + 28, MXCSR_MASK);
-  for (let r = 0; r < 8; r++) m.write64(a + 32 + 16 * r, 0, 0), m.write64(a + 40 + 16 * r, 0, 0);
-  const X = c.X32;
-  for (let r = 0; r < 16; r++) {
-    m.write64(a + 160 + 16 * r, X[4 * r], X[4 * r + 1]);
-    m.write64(a + 168 + 16 * r, X[4 * r + 2], X[4 * r + 3]);
-  }
+  c.mem.pt.translate(a, PROT_WRITE); // the whole image must be writable before anything is stored
+  c.mem.pt.translate(a + 511 - ((a + 511) % PAGE_SIZE), PROT_WRITE);
+  IMG.fill(0, 0, 416);
+  x87ToFxsave(c, IMG);
+  IMG_DV.setUint32(24, c.mxcsr, true);
+  IMG_DV.setUint32(28, MXCSR_MASK, true);
+  IMG.set(c.X8.subarray(0, 256), 160);
+  c.mem.writeBytes(a, IMG.subarray(0, 416));
 }
 
-/** fxrstor m512 (0F AE /1): MXCSR (reserved bits set: #GP) and XMM0-15; the x87 part is ignored. */
+/** fxrstor m512 (0F AE /1): reserved MXCSR bits set are #GP before anything changes. */
 function fxrstor(c: Cpu, i: Insn): void {
   const a = ea(c, i);
   if (a % 16 !== 0) throw gpFault('fxrstor: misaligned');
-  c.mem.read8(a + 511); // the whole image must be readable before anything changes
-  const mx = c.mem.read32(a + 24);
+  c.mem.readInto(a, IMG);
+  const mx = IMG_DV.getUint32(24, true);
   if (mx & ~MXCSR_MASK) throw gpFault('fxrstor: reserved MXCSR bits');
-  for (let r = 0; r < 32; r++) c.mem.read64(a + 160 + 8 * r, FXBUF, 2 * r);
-  c.X32.set(FXBUF, 0);
+  x87FromFxsave(c, IMG);
+  c.X8.set(IMG.subarray(160, 416), 0);
   c.mxcsr = mx;
 }
 
