@@ -71,10 +71,10 @@ function makeString(op: (typeof OPS)[number], sz: (typeof SIZES)[number], rep: n
 export const stringForms: Form[] = [];
 for (const op of OPS) {
   for (const sz of SIZES) {
-    const reps = op.cmp ? [0, 0xf3, 0xf2] : [0, 0xf3];
+    const reps = [0, 0xf3, 0xf2]; // F2 on movs/stos/lods repeats like F3
     for (const rep of reps) {
       for (const a32 of [false, true]) {
-        const pre = rep === 0 ? '' : rep === 0xf3 ? (op.cmp ? 'repe ' : 'rep ') : 'repne ';
+        const pre = rep === 0 ? '' : rep === 0xf3 ? (op.cmp ? 'repe ' : 'rep ') : op.cmp ? 'repne ' : 'rep(f2) ';
         stringForms.push({
           name: `${pre}${op.name}${sz.name}${a32 ? ' a32' : ''}`,
           cases: rep ? 300 : 200,
