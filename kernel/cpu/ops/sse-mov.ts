@@ -14,13 +14,24 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F, S_DQ } from '../optable.js';
 import { ea, setReg } from '../operands.js';
 import { S32, src128, src64, store128, addr128 } from './sse-common.js';
+import { PAGE_SIZE } from '../../mm/phys.js';
 
 // ---- whole-register loads and stores ----
 
 /** movdqa/movdqu/movaps/movups/movapd/movupd xmm, xmm/m128; sub = 1 for the aligned forms. */
 function load128(c: Cpu, i: Insn): void {
-  src128(c, i, i.sub === 1);
   const X = c.X32, k = 4 * i.reg;
+  if (i.rm < 0) {
+    // memcpy's hot path: within one page the second half cannot fault once the first has not,
+    // so load straight into the register.
+    const a = addr128(c, i, i.sub === 1);
+    if (a % PAGE_SIZE <= PAGE_SIZE - 16) {
+      c.mem.read64(a, X, k);
+      c.mem.read64(a + 8, X, k + 2);
+      return;
+    }
+  }
+  src128(c, i, i.sub === 1);
   X[k] = S32[0]; X[k + 1] = S32[1]; X[k + 2] = S32[2]; X[k + 3] = S32[3];
 }
 
