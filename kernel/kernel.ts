@@ -131,6 +131,10 @@ export class Kernel {
       gid: this.host.gid,
       hwcap: features.leaf1Edx,
       random16,
+      readFile: (path) => {
+        const f = this.readExecutable(path, '/');
+        return typeof f === 'number' ? f : f.data;
+      },
     });
     proc.exe = guest;
     proc.comm = guest.slice(guest.lastIndexOf('/') + 1).slice(0, 15);

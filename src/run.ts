@@ -77,8 +77,11 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
     throw new StartError(`rustos: ${o.program}: ${ERRNO_TEXT[-proc] ?? 'error ' + -proc}`, status);
   }
   const t0 = Date.now();
+  const code = proc.code;
   const info = await k.waitInit();
-  if (o.env.RUSTOS_STATS) o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0}`);
+  if (o.env.RUSTOS_STATS) {
+    o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0} blocks=${code.translated} invalidated=${code.invalidated}`);
+  }
   return info;
 }
 

@@ -57,6 +57,9 @@ export class CodeCache {
   readonly mem: AddressSpace;
   /** Executions after which a block is compiled to JavaScript (Infinity: interpret only). */
   jitThreshold = defaultJitThreshold;
+  /** Counters for RUSTOS_STATS: blocks translated and invalidated. */
+  translated = 0;
+  invalidated = 0;
 
   constructor(mem: AddressSpace) {
     this.mem = mem;
@@ -86,6 +89,7 @@ export class CodeCache {
       if (i.branch) break;
     }
     const b = new Block(addr, insns);
+    this.translated++;
     this.blocks.set(addr, b);
     const first = Math.floor(addr / PAGE_SIZE);
     const last = Math.floor((b.end - 1) / PAGE_SIZE);
@@ -103,6 +107,7 @@ export class CodeCache {
     if (list) {
       for (const b of list) {
         b.valid = false;
+        this.invalidated++;
         if (this.blocks.get(b.addr) === b) this.blocks.delete(b.addr);
       }
       this.byPage.delete(vpn);

@@ -25,6 +25,10 @@ export interface ExecParams {
   gid: number;
   hwcap: number;
   random16: Uint8Array;
+  /** Reads a file of the guest root (the dynamic linker named by PT_INTERP). */
+  readFile?: (path: string) => Uint8Array | number;
+  /** The dynamic linker's path as /proc/self/maps shows it. */
+  interpPath?: string;
 }
 
 export interface LoadedImage {
@@ -40,17 +44,9 @@ function segProt(flags: number): number {
   return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
 }
 
-/** Loads `file` (the whole executable) into `as`, which must be empty. */
-export function loadElf(as: AddressSpace, file: Uint8Array, p: ExecParams): LoadedImage {
-  const elf = parseElf(file, file.length);
-  if (elf.interp !== null) {
-    throw new ExecFormatError(`dynamically linked program (needs the dynamic linker ${elf.interp}); only static programs run so far`);
-  }
+/** Maps an image's PT_LOAD segments at `bias` and copies their file bytes; returns the extent. */
+function mapImage(as: AddressSpace, elf: ElfImage, file: Uint8Array, bias: number, path: string): { end: number; phdrAddr: number } {
   const loads = elf.phdrs.filter((ph) => ph.type === PT_LOAD);
-  const lowest = pageDown(Math.min(...loads.map((ph) => ph.vaddr)));
-  const bias = elf.type === ET_DYN ? ET_DYN_BASE - lowest : 0;
-  if (elf.type !== ET_DYN && lowest < 0x10000) throw new ExecFormatError('PT_LOAD segment below mmap_min_addr');
-
   // Pages shared by two segments get both protections, as overlapping file mappings would give.
   const prot = new Map<number, number>();
   let end = 0;
@@ -64,20 +60,59 @@ export function loadElf(as: AddressSpace, file: Uint8Array, p: ExecParams): Load
   for (let k = 0; k < pages.length; ) {
     let j = k;
     while (j + 1 < pages.length && pages[j + 1] === pages[j] + 4096 && prot.get(pages[j + 1]) === prot.get(pages[k])) j++;
-    as.mapFixed(pages[k], pages[j] + 4096 - pages[k], prot.get(pages[k])!, MAP_PRIVATE, p.path);
+    as.mapFixed(pages[k], pages[j] + 4096 - pages[k], prot.get(pages[k])!, MAP_PRIVATE, path);
     k = j + 1;
   }
   for (const ph of loads) {
     if (ph.filesz > 0) as.pokeBytes(ph.vaddr + bias, file.subarray(ph.offset, ph.offset + ph.filesz));
   }
-  as.brkStart = as.brkEnd = pageUp(end);
-
   // AT_PHDR: the program headers' address in memory (inside the first segment that covers them).
   let phdrAddr = 0;
   for (const ph of loads) {
     if (elf.phoff >= ph.offset && elf.phoff < ph.offset + ph.filesz) phdrAddr = ph.vaddr + bias + (elf.phoff - ph.offset);
   }
-  const entry = elf.entry + bias;
+  return { end, phdrAddr };
+}
+
+function span(elf: ElfImage): { lowest: number; size: number } {
+  const loads = elf.phdrs.filter((ph) => ph.type === PT_LOAD);
+  const lowest = pageDown(Math.min(...loads.map((ph) => ph.vaddr)));
+  const highest = pageUp(Math.max(...loads.map((ph) => ph.vaddr + ph.memsz)));
+  return { lowest, size: highest - lowest };
+}
+
+/**
+ * Loads `file` (the whole executable) into `as`, which must be empty. A program with PT_INTERP
+ * gets its dynamic linker (read with p.readFile) mapped below mmap_base, as Linux places it, and
+ * starts there with AT_BASE pointing at it.
+ */
+export function loadElf(as: AddressSpace, file: Uint8Array, p: ExecParams): LoadedImage {
+  const elf = parseElf(file, file.length);
+  let interp: { elf: ElfImage; data: Uint8Array } | null = null;
+  if (elf.interp !== null) {
+    if (!p.readFile) throw new ExecFormatError(`dynamically linked program (needs ${elf.interp})`);
+    const data = p.readFile(elf.interp);
+    if (typeof data === 'number') throw new ExecFormatError(`cannot load the dynamic linker ${elf.interp} (errno ${-data})`);
+    const ie = parseElf(data, data.length);
+    if (ie.type !== ET_DYN || ie.interp !== null) throw new ExecFormatError(`bad dynamic linker ${elf.interp}`);
+    interp = { elf: ie, data };
+  }
+  const { lowest } = span(elf);
+  const bias = elf.type === ET_DYN ? ET_DYN_BASE - lowest : 0;
+  if (elf.type !== ET_DYN && lowest < 0x10000) throw new ExecFormatError('PT_LOAD segment below mmap_min_addr');
+  const { end, phdrAddr } = mapImage(as, elf, file, bias, p.path);
+  as.brkStart = as.brkEnd = pageUp(end);
+  let interpBase = 0;
+  let entry = elf.entry + bias;
+  if (interp) {
+    const s = span(interp.elf);
+    const at = as.findGap(s.size);
+    if (at === 0) throw new ExecFormatError('no room for the dynamic linker');
+    const ibias = at - s.lowest;
+    mapImage(as, interp.elf, interp.data, ibias, p.interpPath ?? elf.interp ?? '');
+    interpBase = at;
+    entry = interp.elf.entry + ibias;
+  }
   const auxv: [number, number][] = [
     [AT_HWCAP, p.hwcap],
     [AT_MINSIGSTKSZ, 2048],
@@ -86,9 +121,9 @@ export function loadElf(as: AddressSpace, file: Uint8Array, p: ExecParams): Load
     [AT_PHDR, phdrAddr],
     [AT_PHENT, 56],
     [AT_PHNUM, elf.phnum],
-    [AT_BASE, 0],
+    [AT_BASE, interpBase],
     [AT_FLAGS, 0],
-    [AT_ENTRY, entry],
+    [AT_ENTRY, elf.entry + bias],
     [AT_UID, p.uid],
     [AT_EUID, p.uid],
     [AT_GID, p.gid],

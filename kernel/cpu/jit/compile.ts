@@ -203,6 +203,12 @@ function lea(i: Insn): Emitted | null {
   return { code: `{${s}${lo(i.reg)}=l${k};${hi(i.reg)}=h${k};}` };
 }
 
+/** Diagnostics: called for each instruction a compiled block leaves to the interpreter. */
+let fallbackLog: ((i: Insn) => void) | null = null;
+export function setFallbackLog(f: ((i: Insn) => void) | null): void {
+  fallbackLog = f;
+}
+
 /** Compiles a block. */
 export function compileBlock(insns: Insn[]): Compiled {
   const n = insns.length;
@@ -217,6 +223,7 @@ export function compileBlock(insns: Insn[]): Compiled {
     const i = insns[k];
     const em = emitOne({ k, i, live: live[k], flags });
     if (em === null) {
+      if (fallbackLog) fallbackLog(i);
       body += `c.jk=${k};H[${k}](c,I[${k}]);`;
       flags = undefined;
       continue;
