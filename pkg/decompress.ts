@@ -3,7 +3,7 @@
 // (fzstd, pure JS), bzip2 (unbzip2-stream, pure JS) or none. All are streams,
 // so memory stays bounded whatever the size of data.tar.
 
-import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createRequire } from 'node:module';
@@ -30,30 +30,47 @@ export function compressionOf(member: string, base: string): Compression {
   }
 }
 
-class ZstdTransform extends Transform {
-  private readonly d: ZstdType;
-  constructor() {
-    super();
-    this.d = new ZstdDecompress((chunk) => {
-      this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+/**
+ * zstd through fzstd. fzstd emits everything one push() decodes at once, and a
+ * few bytes of RLE blocks can expand to megabytes, so input is fed in small
+ * slices from an async generator: each `yield` waits for the consumer, which
+ * keeps memory bounded even for a "zip bomb" of zeros.
+ */
+function zstdStream(input: Readable): Readable {
+  const SLICE = 256;
+  const FLUSH = 64 * 1024;
+  async function* gen(): AsyncGenerator<Buffer> {
+    let out: Buffer[] = [];
+    let outLen = 0;
+    const d = new ZstdDecompress((chunk) => {
+      out.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      outLen += chunk.byteLength;
     });
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.d.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      cb();
-    } catch (e) {
-      cb(new PkgError(`zstd data is corrupt: ${(e as Error).message}`));
+    const feed = (data: Uint8Array, final: boolean) => {
+      try {
+        d.push(data, final);
+      } catch (e) {
+        throw new PkgError(`zstd data is corrupt or truncated: ${(e as Error).message}`);
+      }
+    };
+    for await (const chunk of input) {
+      const c = chunk as Buffer;
+      for (let off = 0; off < c.length; off += SLICE) {
+        feed(new Uint8Array(c.buffer, c.byteOffset + off, Math.min(SLICE, c.length - off)), false);
+        if (outLen >= FLUSH) {
+          const ready = out;
+          out = [];
+          outLen = 0;
+          // Small pieces are joined; big bursts are handed over chunk by chunk.
+          if (ready.length > 1 && ready.length * 128 * 1024 > FLUSH * 8) for (const b of ready) yield b;
+          else yield Buffer.concat(ready);
+        }
+      }
     }
+    feed(new Uint8Array(0), true);
+    if (outLen) yield Buffer.concat(out);
   }
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.d.push(new Uint8Array(0), true);
-      cb();
-    } catch (e) {
-      cb(new PkgError(`zstd data is corrupt or truncated: ${(e as Error).message}`));
-    }
-  }
+  return Readable.from(gen(), { objectMode: false });
 }
 
 /** Wrap a compressed byte stream in the matching decompressor. */
@@ -67,11 +84,8 @@ export function decompressStream(input: Readable, c: Compression): Readable {
       input.on('error', (e) => g.destroy(e));
       return input.pipe(g);
     }
-    case 'zstd': {
-      const z = new ZstdTransform();
-      input.on('error', (e) => z.destroy(e));
-      return input.pipe(z);
-    }
+    case 'zstd':
+      return zstdStream(input);
     case 'bzip2': {
       const unbzip2 = require('unbzip2-stream') as () => NodeJS.ReadWriteStream;
       const b = unbzip2();

@@ -3,7 +3,7 @@
 // robustness against kill -9 at any point of an install.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, buildDeb, emptyRoot, fixture, fixtures, sh, snapshot, tmp } from './helpers.js';
 
@@ -18,6 +18,7 @@ beforeAll(() => {
   writeFileSync(join(BUILD, 'package.json'), '{"type":"module"}\n');
   // Same as bin/rustos-pkg, pointing at the private build.
   writeFileSync(BIN, "import { main } from './src/pkg/cli.js';\nmain().then((c) => { process.exitCode = c; });\n");
+  writeFileSync(join(BUILD, 'rss.mjs'), "import { main } from './src/pkg/cli.js';\nconst c = await main();\nprocess.stderr.write(`MAXRSS ${process.resourceUsage().maxRSS}\\n`);\nprocess.exitCode = c;\n");
 }, 120_000);
 
 function run(args: string[], env: Record<string, string> = {}): { out: string; err: string; code: number } {
@@ -89,6 +90,24 @@ describe('rustos-pkg CLI', () => {
     const norm = (t: string) => t.split('\n').filter(Boolean).map((l) => { const i = l.lastIndexOf(': '); return l.slice(0, i).split(', ').sort().join(', ') + l.slice(i); }).sort();
     for (const pat of ['/usr/lib', 'lib', 'jq*', '/usr/share/doc/*']) expect(norm(run(['-S', pat], env).out)).toEqual(norm(q(`-S '${pat}'`)));
   });
+});
+
+describe('streaming', () => {
+  it('installs a 300 MB file with bounded memory (gzip, zstd and xz)', () => {
+    for (const z of ['gzip', 'zstd', 'xz']) {
+      const src = tmp('rpkg-huge-');
+      sh(`mkdir -p '${src}/DEBIAN' '${src}/usr/share/huge' && printf 'Package: huge\\nVersion: 1\\nArchitecture: all\\nMaintainer: t <t@e>\\nDescription: big\\n' > '${src}/DEBIAN/control' && head -c 300M /dev/zero > '${src}/usr/share/huge/blob'`);
+      const deb = join(tmp(), 'huge.deb');
+      sh(`dpkg-deb -Z${z} -z1 -b '${src}' '${deb}' >/dev/null && rm -rf '${src}'`);
+      const root = tmp('rpkg-hroot-');
+      const r = spawnSync('node', [join(BUILD, 'rss.mjs'), '-i', '-q', '--root', root, deb], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const kb = Number(/MAXRSS (\d+)/.exec(r.stderr)![1]);
+      expect(kb).toBeLessThan(200 * 1024); // far below the 300 MB payload
+      expect(statSync(join(root, 'usr/share/huge/blob')).size).toBe(300 * 1024 * 1024);
+      sh(`rm -rf '${root}' '${deb}'`);
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!fixtures())('corrupt archives through the CLI', () => {
