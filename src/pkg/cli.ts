@@ -212,6 +212,14 @@ export function buildProgram(out: (s: string) => void): Command {
     });
 
   addRepoCommands(program, common, out);
+  program.addHelpText('after', `
+Helpers for maintainer scripts (dpkg's own argument syntax):
+  rustos-pkg update-alternatives [--root DIR] --install|--remove|--set|--auto|--display|--query|--list ...
+  rustos-pkg divert [--root DIR] [--package P|--local] [--divert TO] [--rename] --add|--remove FILE
+  rustos-pkg trigger [--root DIR] [--by-package P] TRIGGER
+
+dpkg spellings are accepted: -i -r -P -l -L -S -s -I -c -V -C --unpack --configure [-a].
+Maintainer scripts cannot run yet (no process support in the emulator): use --no-scripts.`);
   return program;
 }
 

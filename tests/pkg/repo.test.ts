@@ -10,6 +10,8 @@ import { writeIndex, parseSources } from '../../pkg/repo.js';
 import { installFromRepos } from '../../src/pkg/repo-cli.js';
 import { buildProgram } from '../../src/pkg/cli.js';
 import { Database } from '../../pkg/db.js';
+import { Paragraph } from '../../pkg/control.js';
+import { Planner } from '../../pkg/plan.js';
 import { buildDeb, sh, tmp } from './helpers.js';
 
 function makeDebs(dir: string): void {
@@ -57,6 +59,15 @@ describe('local directory repository', () => {
     expect(db.get('rlib')!.get('Version')).toBe('2.0');
     expect(sh(`dpkg-query --admindir='${root}/var/lib/dpkg' -W -f='\${Package} '`)).toBe('rapp rlib rprov rrec ');
     await expect(installFromRepos(['nosuch'], [], { root, sources, scripts: false }, () => undefined)).rejects.toThrow(/unable to locate package nosuch/);
+  });
+
+  it('counts the host packages for the default root when planning', () => {
+    const p = new Paragraph([['Package', 'needlibc'], ['Version', '1'], ['Architecture', 'all'], ['Depends', 'libc6 (>= 2.30), libc6 (<< 99) | nonexistent']]);
+    const avail = [{ p, name: 'needlibc', version: '1', url: 'file:/x.deb' }];
+    const empty = Database.load(join(tmp(), 'none'), { allowMissing: true });
+    expect(() => new Planner(empty, null, avail).plan(['needlibc'])).toThrow(/libc6 \(>= 2\.30\) but it is not installable/);
+    const plan = new Planner(empty, Database.load('/var/lib/dpkg'), avail).plan(['needlibc']);
+    expect(plan.install.map((x) => x.name)).toEqual(['needlibc']);
   });
 
   it('parses sources lines', () => {
