@@ -79,11 +79,12 @@ export class Decoder {
     i.op = map === MAP_1 ? op : map === MAP_0F ? 0x0f00 | op : map === MAP_0F38 ? 0x0f3800 | op : 0x0f3a00 | op;
     let d: OpDef | undefined = tables[map][op];
     if (d === undefined) throw this.ud();
+    i.pfx = 0;
     if (d.pfx) {
       let v: OpDef | undefined;
-      if (i.rep === 0xf3 && d.pfx.f3) { v = d.pfx.f3; i.rep = 0; }
-      else if (i.rep === 0xf2 && d.pfx.f2) { v = d.pfx.f2; i.rep = 0; }
-      else if (i.rep === 0 && opsize16 && d.pfx.p66) { v = d.pfx.p66; opsize16 = false; }
+      if (i.rep === 0xf3 && d.pfx.f3) { v = d.pfx.f3; i.rep = 0; i.pfx = 0xf3; }
+      else if (i.rep === 0xf2 && d.pfx.f2) { v = d.pfx.f2; i.rep = 0; i.pfx = 0xf2; }
+      else if (i.rep === 0 && opsize16 && d.pfx.p66) { v = d.pfx.p66; opsize16 = false; i.pfx = 0x66; }
       // No 66 variant: 66 is the operand-size prefix of the plain row (bsf r16, r/m16).
       else if (i.rep === 0) v = d.pfx.none;
       if (v === undefined) throw this.ud();

@@ -38,6 +38,8 @@ export class Insn {
   immHi = 0;
   /** Second immediate (enter's imm8, extrq...). */
   imm2 = 0;
+  /** The mandatory prefix that selected an SSE row (0, 0x66, 0xF3, 0xF2). */
+  pfx = 0;
   /** Repeat prefix: 0, 0xF2 (repne) or 0xF3 (rep/repe). */
   rep = 0;
   lock = false;

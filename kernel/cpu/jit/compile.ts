@@ -13,6 +13,7 @@ import type { Insn, Handler } from '../insn.js';
 import type { Cpu } from '../state.js';
 import { cond } from '../flags.js';
 import { Emitted, FlagSrc, alu, condExpr, eaExpr, lo, hi } from './emit.js';
+import { emitVec, isVecNeutral } from './emit-vec.js';
 
 export type Compiled = (c: Cpu) => void;
 
@@ -43,7 +44,7 @@ function flagEffect(i: Insn): number {
   if ((op >= 0x88 && op <= 0x8b) || op === 0x8d || op === 0xc7 || op === 0xc6 || (op >= 0xb0 && op <= 0xbf)) return NEUTRAL;
   if (op === 0x0fb6 || op === 0x0fb7 || op === 0x0fbe || op === 0x0fbf || op === 0x63) return NEUTRAL;
   if ((op >= 0x50 && op <= 0x5f) || op === 0xe8 || op === 0xe9 || op === 0xeb || op === 0xc3 || op === 0x90) return NEUTRAL;
-  if (op === 0x0f1f) return NEUTRAL;
+  if (op === 0x0f1f || isVecNeutral(i)) return NEUTRAL;
   return READS; // jcc, setcc, cmovcc, inc/dec (CF), and every fallback
 }
 
@@ -137,6 +138,14 @@ function emitOne(x: Ctx): Emitted | null {
         `${lo(4)}=t${k}|0;${hi(4)}=Math.floor(t${k}/${TWO32});c.rip=T[1]*${TWO32}+(T[0]>>>0);` };
     case 0xc1: {
       const s = i.sub & 7;
+      if ((s === 0 || s === 1) && !x.live && sz === 4 && i.rm >= 0) {
+        // rol/ror with the flags dead afterwards: just the rotation.
+        const n = i.imm & 31;
+        if (n === 0) return { code: `${hi(i.rm)}=0;` };
+        const r = lo(i.rm);
+        const e = s === 0 ? `(${r}<<${n})|(${r}>>>${32 - n})` : `(${r}>>>${n})|(${r}<<${32 - n})`;
+        return { code: `${r}=${e};${hi(i.rm)}=0;` };
+      }
       if (x.live || (sz !== 4 && sz !== 8) || (s !== 4 && s !== 5 && s !== 7 && s !== 6)) return null;
       const n = i.imm & (sz === 8 ? 63 : 31);
       if (n === 0 || sz !== 4) return null;
@@ -151,6 +160,10 @@ function emitOne(x: Ctx): Emitted | null {
       const b = op === 0x0faf ? lo(i.reg) : String(i.imm | 0);
       return { code: `${lo(i.reg)}=Math.imul(${a},${b});${hi(i.reg)}=0;` };
     }
+  }
+  if (op >= 0x0f00) {
+    const v = emitVec(k, i, ea);
+    if (v) return v;
   }
   if (op >= 0x50 && op <= 0x57 && sz === 8) return { code: push(k, lo(i.reg), hi(i.reg)) };
   if (op >= 0x58 && op <= 0x5f && sz === 8) {
@@ -217,7 +230,7 @@ export function compileBlock(insns: Insn[]): Compiled {
     const e = flagEffect(insns[k]);
     live[k - 1] = e === READS ? true : e === WRITES ? false : live[k];
   }
-  let body = 'const R=c.R,R8=c.R8,R16=c.R16,T=c.T,m=c.mem;';
+  let body = 'const R=c.R,R8=c.R8,R16=c.R16,T=c.T,X32=c.X32,m=c.mem;';
   let flags: FlagSrc | undefined;
   for (let k = 0; k < n; k++) {
     const i = insns[k];

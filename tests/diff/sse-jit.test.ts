@@ -1,0 +1,3 @@
+// The SSE differential suite again, with every record run through the block compiler.
+process.env.RUSTOS_DIFF_JIT = '1';
+await import('./sse.test.js');
