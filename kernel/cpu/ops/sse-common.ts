@@ -223,3 +223,26 @@ export function roundDir32(r: number, err: number, rc: number): number {
   return r;
 }
 
+
+/** Rounding mode rc (1 down, 2 up, 3 zero) moves a result of this sign toward zero. */
+export function towardZero(rc: number, negative: boolean): boolean {
+  return rc === 3 || (rc === 1 && !negative) || (rc === 2 && negative);
+}
+
+/**
+ * Tiny after rounding (x86's rule) for a float result whose exact value is x + e (x a double, e
+ * only its sign): x rounded to 24 bits in mode rc, with an unbounded exponent, is below 2^-126.
+ */
+export function tiny32(x: number, e: number, rc: number): boolean {
+  if (!(Math.abs(x) < 2 ** -126)) return false;
+  const xs = x * 2 ** 200; // exact: into the normal float range
+  const y = Math.fround(xs);
+  return Math.abs(roundDir32(y, xs !== y ? xs - y : e, rc)) < 2 ** 74;
+}
+
+/** |x + e| < 2^128 for a double x and the sign e of the rest (a float overflow test). */
+export function below2p128(x: number, e: number): boolean {
+  const ax = Math.abs(x);
+  return ax < 2 ** 128 || (ax === 2 ** 128 && (x > 0 ? e < 0 : e > 0));
+}
+

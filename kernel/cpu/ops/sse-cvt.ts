@@ -15,7 +15,7 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F, S_DQ } from '../optable.js';
 import { ea } from '../operands.js';
 import {
-  S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32, sumErr, roundDir, toOdd, roundDir32, overflowTo, MAX32,
+  S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32, sumErr, roundDir, toOdd, roundDir32, overflowTo, MAX32, towardZero, tiny32, below2p128,
   MX_IE, MX_DE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ, MX_RC_SHIFT,
 } from './sse-common.js';
 
@@ -137,18 +137,24 @@ function d2f(c: Cpu, X: Int32Array, k: number, hi: number, lo: number, x: number
   if (r !== x && x - x === 0) {
     const rc = (c.mxcsr >> MX_RC_SHIFT) & 3;
     if (r === Infinity || r === -Infinity) {
-      fl |= MX_OE | MX_PE;
-      r = overflowTo(r, MAX32, rc);
+      if (towardZero(rc, r < 0) && below2p128(x, 0)) {
+        r = r > 0 ? MAX32 : -MAX32;
+        fl |= MX_PE;
+      } else {
+        fl |= MX_OE | MX_PE;
+        r = overflowTo(r, MAX32, rc);
+      }
     } else {
       fl |= MX_PE;
-      if (Math.abs(x) < MIN_NORMAL32 && Math.abs(Math.fround(x * 2 ** 200)) < 2 ** 74) fl |= MX_UE;
+      if (tiny32(x, 0, rc)) fl |= MX_UE;
       if (rc !== 0) {
         r = roundDir32(r, x - r, rc);
         if (r === Infinity || r === -Infinity) fl |= MX_OE;
       }
     }
   }
-  if (c.mxcsr & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || (r === 0 && fl & MX_UE))) {
+  // FZ flushes a tiny result (tiny after rounding, as UE).
+  if (c.mxcsr & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || fl & MX_UE)) {
     r = x < 0 ? -0 : 0;
     fl |= MX_UE | MX_PE;
   }

@@ -22,7 +22,7 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F } from '../optable.js';
 import {
   S32, SF64, SF32, BF64, BI32, src128, src64, src32, isSNaN64, isSNaN32,
-  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr, roundDir, roundDir32, overflowTo, MAX32, MAX64,
+  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr, roundDir, roundDir32, overflowTo, MAX32, MAX64, towardZero, tiny32, below2p128,
   MX_IE, MX_DE, MX_ZE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ,
 } from './sse-common.js';
 
@@ -65,8 +65,8 @@ function scale(x: number, n: number): number {
 /** Sign (and, on the fast paths, value) of exact - r for the last rounded result. */
 let errSign = 0;
 
-/** Flags of a double product r = a * b of finite nonzero operands; sets errSign. */
-function mulFlags64(a: number, b: number, r: number): number {
+/** Flags of a double product r = a * b of finite nonzero operands (mode rc); sets errSign. */
+function mulFlags64(a: number, b: number, r: number, rc: number): number {
   if (safeMul(a, b, r)) {
     errSign = mulErr(a, b, r);
     return errSign !== 0 ? MX_PE : 0;
@@ -77,13 +77,12 @@ function mulFlags64(a: number, b: number, r: number): number {
   // Compare the exact product (p + err) * 2^K with r scaled the same way (exact: a power of 2).
   errSign = p - (r === 0 ? 0 : scale(r, -K)) + err;
   if (errSign === 0) return 0;
-  // Tiny after rounding: the 53-bit rounded product below 2^-1022.
-  const e = K + (Math.abs(p) >= 2 ? 1 : 0);
-  return e < -1022 ? MX_UE | MX_PE : MX_PE;
+  // Tiny after rounding: the product rounded to 53 bits (in mode rc) below 2^-1022.
+  return Math.abs(roundDir(p, err, rc)) < 2 ** (-1022 - K) ? MX_UE | MX_PE : MX_PE;
 }
 
-/** Flags of a double quotient r = a / b of finite nonzero operands; sets errSign. */
-function divFlags64(a: number, b: number, r: number): number {
+/** Flags of a double quotient r = a / b of finite nonzero operands (mode rc); sets errSign. */
+function divFlags64(a: number, b: number, r: number, rc: number): number {
   const p0 = r * b;
   if (safeMul(r, b, p0)) {
     const rem = a - p0 - mulErr(r, b, p0); // a - r*b exactly (Sterbenz, TwoProduct)
@@ -96,8 +95,37 @@ function divFlags64(a: number, b: number, r: number): number {
   const rem = ma - hi - mulErr(rs, mb, hi);
   errSign = mb > 0 ? rem : -rem;
   if (rem === 0) return 0;
-  const e = K - (Math.abs(ma / mb) < 1 ? 1 : 0);
-  return e < -1022 ? MX_UE | MX_PE : MX_PE;
+  const q = ma / mb, qh = q * mb, qrem = ma - qh - mulErr(q, mb, qh);
+  return Math.abs(roundDir(q, mb > 0 ? qrem : -qrem, rc)) < 2 ** (-1022 - K) ? MX_UE | MX_PE : MX_PE;
+}
+
+/**
+ * For a result that rounded to infinity at nearest: is the exact a op b still below 2^1024 in
+ * magnitude? Then rounding toward zero gives the largest finite without overflow.
+ */
+function belowOverflow64(op: number, a: number, b: number): boolean {
+  let q: number, err: number, K: number;
+  if (op === ADD || op === SUB) {
+    // b is already negated for SUB. Halving is exact here (no operand is tiny).
+    const ha = a / 2, hb = b / 2;
+    q = ha + hb;
+    err = sumErr(ha, hb, q);
+    K = 1;
+  } else {
+    const ma = frexp(a), ea = fexp, mb = frexp(b), eb = fexp;
+    if (op === MUL) {
+      K = ea + eb;
+      q = ma * mb;
+      err = mulErr(ma, mb, q);
+    } else {
+      K = ea - eb;
+      q = ma / mb;
+      const hi = q * mb, rem = ma - hi - mulErr(q, mb, hi);
+      err = mb > 0 ? rem : -rem;
+    }
+  }
+  const lim = 2 ** (1024 - K), aq = Math.abs(q);
+  return aq < lim || (aq === lim && (q > 0 ? err < 0 : err > 0));
 }
 
 /** Flags of r = sqrt(a), a finite and positive (the result is always normal); sets errSign. */
@@ -150,14 +178,14 @@ function lane64(c: Cpu, op: number, k: number, s: number): number {
     case MUL:
       r = a * b;
       if (r !== r) break;
-      if (a !== 0 && b !== 0 && a - a === 0 && b - b === 0) fl = mulFlags64(a, b, r);
+      if (a !== 0 && b !== 0 && a - a === 0 && b - b === 0) fl = mulFlags64(a, b, r, (mx >> 13) & 3);
       break;
     case DIV:
       r = a / b;
       if (r !== r) break;
       if (b === 0) {
         if (a !== 0 && a - a === 0) return MX_ZE | writeF64(c, k, r);
-      } else if (a !== 0 && a - a === 0 && b - b === 0) fl = divFlags64(a, b, r);
+      } else if (a !== 0 && a - a === 0 && b - b === 0) fl = divFlags64(a, b, r, (mx >> 13) & 3);
       break;
     default: // SQRT
       if (b < 0) { r = NaN; break; }
@@ -171,13 +199,19 @@ function lane64(c: Cpu, op: number, k: number, s: number): number {
   }
   const rc = (mx >> 13) & 3;
   if (rc !== 0) {
-    if (fl & MX_OE) r = overflowTo(r, MAX64, rc);
-    else if (errSign !== 0) {
+    if (fl & MX_OE) {
+      if (towardZero(rc, r < 0) && op !== SQRT && belowOverflow64(op, a, b)) {
+        r = r > 0 ? MAX64 : -MAX64;
+        fl = MX_PE;
+      } else r = overflowTo(r, MAX64, rc);
+    } else if (errSign !== 0) {
       r = roundDir(r, errSign, rc);
       if (r === Infinity || r === -Infinity) fl |= MX_OE | MX_PE;
     }
   }
-  if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL) || (r === 0 && fl & MX_UE))) {
+  // FZ flushes a tiny result (tiny after rounding, as UE: the host flushes a product of exactly
+  // 2^-1022 * (1 - 2^-53), and not one that rounds to 2^-1022 at 53 bits).
+  if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL) || fl & MX_UE)) {
     r = r < 0 || (r === 0 && 1 / r < 0) ? -0 : 0;
     fl |= MX_UE | MX_PE;
   }
@@ -188,11 +222,6 @@ function lane64(c: Cpu, op: number, k: number, s: number): number {
 function writeF64(c: Cpu, k: number, r: number): number {
   c.XF64[k >> 1] = r;
   return 0;
-}
-
-/** Tiny after rounding for a float result: the exact value x rounded to 24 bits is below 2^-126. */
-function tiny32(x: number): boolean {
-  return Math.abs(x) < MIN_NORMAL32 && Math.abs(Math.fround(x * 2 ** 200)) < 2 ** 74;
 }
 
 /** The float version of lane64: X32[k] op S32[s]. */
@@ -252,17 +281,23 @@ function lane32(c: Cpu, op: number, k: number, s: number): number {
     const rc = (mx >> 13) & 3;
     if (r === Infinity || r === -Infinity) {
       fl = MX_OE | MX_PE;
-      if (rc !== 0) r = overflowTo(r, MAX32, rc);
+      if (rc !== 0) {
+        if (towardZero(rc, r < 0) && below2p128(d, e)) {
+          r = r > 0 ? MAX32 : -MAX32;
+          fl = MX_PE;
+        } else r = overflowTo(r, MAX32, rc);
+      }
     } else if (err !== 0) {
       fl = MX_PE;
-      if (tiny32(d)) fl |= MX_UE;
+      if (tiny32(d, e, rc)) fl |= MX_UE;
       if (rc !== 0) {
         r = roundDir32(r, err, rc);
         if (r === Infinity || r === -Infinity) fl |= MX_OE;
       }
     }
-    if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || (r === 0 && fl & MX_UE))) {
-      r = r < 0 || (r === 0 && 1 / r < 0) || d < 0 ? -0 : 0;
+    // FZ: flush a tiny result (see lane64).
+    if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || fl & MX_UE)) {
+      r = d < 0 ? -0 : 0;
       fl |= MX_UE | MX_PE;
     }
   }
