@@ -3,7 +3,7 @@
 // configure them, recording every dpkg state transition in status so that an
 // interrupted run is described by the database and can be finished.
 
-import { mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync, utimesSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, chmodSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectDeb, type ControlMembers, type DebLayout } from './deb.js';
 import { Paragraph } from './control.js';
@@ -255,13 +255,3 @@ export async function configurePending(ctx: Ctx): Promise<string[]> {
   await processTriggers(ctx);
   return ordered.map((c) => c.name);
 }
-
-export function listDir(p: string): string[] {
-  try {
-    return readdirSync(p);
-  } catch {
-    return [];
-  }
-}
-
-export { Paragraph };

@@ -87,7 +87,7 @@ export async function verify(root: string, db: Database, names: string[]): Promi
         continue;
       }
       const got = await md5Stream(host).catch(() => null);
-      if (got === null) out.push(`??????????${attr} ${path}`.replace(/^(.{9})./, '$1 '));
+      if (got === null) out.push(`?????????? ${attr} ${path}`.replace(/^(.{9})./, '$1'));
       else if (got !== want) out.push(`??5?????? ${attr} ${path}`);
     }
   }

@@ -5,7 +5,7 @@
 // refused unless Replaces allows the takeover, and on any error everything
 // written so far is rolled back.
 
-import { openSync, writeSync, closeSync, fchmodSync, fchownSync, futimesSync, existsSync, lstatSync, mkdirSync, chownSync, lchownSync, chmodSync, renameSync, rmSync, rmdirSync, statSync, symlinkSync, linkSync, utimesSync, lutimesSync, readdirSync } from 'node:fs';
+import { openSync, writeSync, closeSync, fchmodSync, fchownSync, futimesSync, lstatSync, mkdirSync, chownSync, lchownSync, chmodSync, renameSync, rmSync, rmdirSync, statSync, symlinkSync, linkSync, lutimesSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { constants as fsConstants } from 'node:fs';
@@ -223,10 +223,6 @@ export function removePaths(root: string, paths: string[], shared: (p: string) =
       }
     } else rmSync(host, { force: true });
   }
-}
-
-export function exists(p: string): boolean {
-  return existsSync(p);
 }
 
 const NEW_FLAGS = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW;

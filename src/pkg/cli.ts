@@ -10,8 +10,7 @@ import { installDebs, configurePending, configureOne, processTriggers, loadCandi
 import { removePackages } from '../../pkg/remove.js';
 import { listPackages, searchFiles, verify, audit, contents } from '../../pkg/query.js';
 import { inspectDeb } from '../../pkg/deb.js';
-import { isPresent, parseStatus } from '../../pkg/db.js';
-import { makeCtx, rootOf, type CommonOpts } from './setup.js';
+import { makeCtx, type CommonOpts } from './setup.js';
 import { addRepoCommands } from './repo-cli.js';
 import { runTool, TOOLS } from './tools.js';
 
@@ -248,4 +247,3 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   }
 }
 
-export { rootOf, isPresent, parseStatus };
