@@ -25,7 +25,13 @@ export function md5File(path: string): string | null {
 /** Pure decision (exported for tests): what to do with one conffile. */
 export function decide(old: string | null, cur: string | null, dist: string, policy: ConfPolicy): ConfAction {
   const firstInstall = old === null || old === 'newconffile';
-  if (cur === null) return firstInstall ? 'install-new' : 'deleted-by-user';
+  if (cur === null) {
+    if (firstInstall) return 'install-new';
+    // Deleted by the user: kept deleted unless the package changed it, which dpkg
+    // treats as a prompt (confold: new one as .dpkg-dist, confnew: install it).
+    if (old === dist) return 'deleted-by-user';
+    return policy === 'confnew' ? 'install-new' : 'keep-with-dist';
+  }
   if (cur === dist) return 'unchanged';
   if (!firstInstall && cur === old) return 'install-new'; // user never touched it
   if (!firstInstall && old === dist) return 'keep-current'; // package did not change it

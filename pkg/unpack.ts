@@ -148,6 +148,12 @@ export async function unpackData(inp: UnpackInput): Promise<UnpackResult> {
         const pending = deferred.find((d) => d.final === srcHost);
         linkSync(pending ? pending.tmp : srcHost, tmp);
         written.push(tmp);
+        // Like dpkg, the link entry's own metadata is applied to the (shared) inode.
+        chmodSync(tmp, h.mode ?? 0o644);
+        if (isRoot) chownSync(tmp, h.uid ?? 0, h.gid ?? 0);
+        // dpkg lists hard links in its generated md5sums with the target's hash.
+        const srcHash = fileHashes.find(([f]) => f === src);
+        if (srcHash) fileHashes.push([p, srcHash[1]]);
       } else {
         // Synchronous fd writes: far fewer thread-pool round trips than a WriteStream per file,
         // while still streaming chunk by chunk (a big file is never held in memory).

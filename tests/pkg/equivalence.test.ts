@@ -1,11 +1,11 @@
 // Install the same packages with rustos-pkg and with the real dpkg into two
 // fresh roots and compare the status database, info/ files and file trees.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { installDebs } from '../../pkg/install.js';
 import { removePackages } from '../../pkg/remove.js';
-import { buildDeb, ctxFor, emptyRoot, fixture, fixtures, sh, snapshot, tmp } from './helpers.js';
+import { buildDeb, ctxFor, emptyRoot, fixture, fixtures, rawDeb, sh, snapshot, tmp } from './helpers.js';
 
 const have = fixtures() !== null;
 
@@ -81,6 +81,28 @@ describe.skipIf(!have)('database equivalence with dpkg', () => {
     dpkg(b, '-P conftest');
     compareRoots(a, b);
   }, 60_000);
+
+  it('a conffile deleted by the user stays deleted on upgrade; hard links and symlinks match dpkg', async () => {
+    const out = tmp();
+    const v1 = buildDeb({ name: 'del', version: '1', files: { 'etc/del.conf': 'one\n' }, conffiles: ['/etc/del.conf'] }, out);
+    const v2 = buildDeb({ name: 'del', version: '2', files: { 'etc/del.conf': 'two\n' }, conffiles: ['/etc/del.conf'] }, out);
+    const hl = await rawDeb('hardlinks', [
+      { name: './', type: 'directory' }, { name: './usr/', type: 'directory' }, { name: './usr/bin/', type: 'directory' },
+      { name: './usr/bin/prog', content: '#!/bin/sh\n', mode: 0o755 },
+      { name: './usr/bin/prog-alias', type: 'link', linkname: './usr/bin/prog' },
+      { name: './usr/bin/prog-sym', type: 'symlink', linkname: 'prog' },
+    ]);
+    const a = emptyRoot();
+    const b = emptyRoot();
+    await installDebs(ctxFor(a), [v1, hl]);
+    dpkg(b, `-i '${v1}' '${hl}'`);
+    for (const r of [a, b]) rmSync(join(r, 'etc/del.conf'));
+    await installDebs(ctxFor(a), [v2]);
+    dpkg(b, `--force-confold -i '${v2}'`);
+    compareRoots(a, b);
+    expect(existsSync(join(a, 'etc/del.conf'))).toBe(false);
+    expect(statSync(join(a, 'usr/bin/prog-alias')).ino).toBe(statSync(join(a, 'usr/bin/prog')).ino);
+  }, 30_000);
 
   it('--force-confnew keeps the user version as .dpkg-old like dpkg', async () => {
     const out = tmp();
