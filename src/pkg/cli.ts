@@ -184,7 +184,14 @@ export function buildProgram(out: (s: string) => void): Command {
         const d = await inspectDeb(deb);
         const size = statSync(deb).size;
         out(` new Debian package, version 2.0.\n size ${size} bytes: control archive=${d.layout.control.size} bytes.\n`);
-        for (const [f, v] of d.files) out(`${String(v.data.length).padStart(7)} bytes, ${String(v.data.toString('utf8').split('\n').length - 1).padStart(5)} lines   ${v.mode & 0o111 ? '*' : ' '}  ${f}\n`);
+        // dpkg-deb -I: " %7d bytes, %5d lines   %c  %-20s %s" with the #! line of scripts.
+        for (const f of [...d.files.keys()].sort()) {
+          const v = d.files.get(f)!;
+          const text = v.data.toString('latin1');
+          const lines = text.split('\n').length - 1;
+          const interp = text.startsWith('#!') ? text.split('\n')[0].split(/[ \t]/)[0] : '';
+          out(` ${String(v.data.length).padStart(7)} bytes, ${String(lines).padStart(5)} lines   ${v.mode & 0o111 ? '*' : ' '}  ${f.padEnd(20)} ${interp}\n`);
+        }
         out(d.control.toString().split('\n').filter(Boolean).map((l) => ' ' + l).join('\n') + '\n');
       });
   }

@@ -43,6 +43,7 @@ describe('rustos-pkg CLI', () => {
     expect(run(['-s', ...R, 'nope']).code).toBe(1);
     expect(run(['-c', deb]).out).toBe(sh(`dpkg-deb -c '${deb}'`));
     expect(run(['-I', deb]).out).toMatch(/^ Package: clitest$/m);
+    if (fixtures()) expect(run(['-I', fixture('netbase')]).out).toBe(sh(`dpkg-deb -I '${fixture('netbase')}'`));
     expect(run(['-V', ...R]).out).toBe('');
     writeFileSync(join(root, 'usr/bin/clitest'), 'tampered');
     const v = run(['-V', ...R]);
