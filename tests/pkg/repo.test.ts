@@ -93,7 +93,9 @@ describe('HTTP Debian archive on 127.0.0.1', () => {
       const h = sh(`sha256sum '${p}'`).split(' ')[0];
       return ` ${h} ${statSync(p).size} main/binary-amd64/${f}`;
     });
-    writeFileSync(join(archive, 'dists/bookworm/Release'), `Origin: test\nSuite: bookworm\nCodename: bookworm\nArchitectures: amd64\nComponents: main\nSHA256:\n${sums.join('\n')}\n`);
+    const release = `Origin: test\nSuite: bookworm\nCodename: bookworm\nArchitectures: amd64\nComponents: main\nSHA256:\n${sums.join('\n')}\n`;
+    // Only a clearsigned InRelease, as current archives have (the signature itself is not checked).
+    writeFileSync(join(archive, 'dists/bookworm/InRelease'), `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n${release}-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCgAdFiEE\n=abcd\n-----END PGP SIGNATURE-----\n`);
   }
 
   beforeAll(async () => {
