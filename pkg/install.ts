@@ -3,13 +3,14 @@
 // configure them, recording every dpkg state transition in status so that an
 // interrupted run is described by the database and can be finished.
 
-import { mkdirSync, rmSync, writeFileSync, chmodSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, chmodSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectDeb, type ControlMembers, type DebLayout } from './deb.js';
 import { Paragraph } from './control.js';
 import { formatConffilesField, isPresent, isConfigured, parseConffilesField, parseStatus, NATIVE_ARCH, type ConffileEntry } from './db.js';
 import { PkgError, EXIT_ERROR } from './errors.js';
-import { checkInstall, failIfProblems, orderForInstall, type Candidate } from './resolve.js';
+import { checkInstall, conflictRemovals, failIfProblems, orderForInstall, type Candidate } from './resolve.js';
+import { removeOne } from './remove.js';
 import { removeObsolete, unpackData, isRoot } from './unpack.js';
 import { readDiversions } from './diversions.js';
 import { processConffile } from './conffiles.js';
@@ -50,6 +51,8 @@ export async function installDebs(ctx: Ctx, paths: string[], opts: { configure?:
   if (!ctx.forceDepends) failIfProblems(checkInstall(ctx.db, ctx.host, cands), 'Errors were encountered; nothing was changed.');
   const ordered = orderForInstall(cands);
   const inSet = new Set(ordered.map((c) => c.name));
+  const removals = conflictRemovals(ctx.db, ordered);
+  for (const xs of removals.values()) for (const x of xs) requireRunnable(ctx.runner, x, ['prerm', 'postrm'].filter((s) => existsSync(ctx.db.infoPath(x, s))));
   for (const c of ordered) {
     // A Pre-Depends must be configured before the package is even unpacked.
     for (const g of parseRelationField(c.control.get('Pre-Depends'), 'Pre-Depends')) {
@@ -58,6 +61,10 @@ export async function installDebs(ctx: Ctx, paths: string[], opts: { configure?:
       }
     }
     await unpackOne(ctx, c);
+    for (const x of removals.get(c.name) ?? []) {
+      ctx.log(`Removing ${x} in favour of ${c.name} (Conflicts + Replaces) ...`);
+      if (isPresent(ctx.db.status(x).state)) await removeOne(ctx, x, true);
+    }
   }
   if (opts.configure !== false) {
     for (const c of ordered) await configureOne(ctx, c.name);

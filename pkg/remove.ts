@@ -31,13 +31,14 @@ export async function removePackages(ctx: Ctx, names: string[], purge: boolean):
   }
 }
 
-async function removeOne(ctx: Ctx, name: string): Promise<void> {
+/** Remove one package; `keepWant` for dpkg's removal in favour of a replacing package (selection stays). */
+export async function removeOne(ctx: Ctx, name: string, keepWant = false): Promise<void> {
   const { db, root } = ctx;
   const p = db.get(name)!;
   const version = p.get('Version') ?? '';
   ctx.log(`Removing ${name} (${version}) ...`);
   await runScript(ctx, name, 'prerm', db.infoPath(name, 'prerm'), ['remove'], version);
-  db.setStatus(name, { want: 'deinstall', state: 'half-installed' });
+  db.setStatus(name, keepWant ? { state: 'half-installed' } : { want: 'deinstall', state: 'half-installed' });
   db.commit();
   const conffiles = parseConffilesField(p.get('Conffiles'));
   const confSet = new Set(conffiles.map((c) => c.path));

@@ -108,19 +108,21 @@ export function checkInstall(db: Database, host: Database | null, news: Candidat
       }
     }
     if (lines.length) problems.push(`dependency problems prevent configuration of ${c.name}:\n${lines.join('\n')}`);
+    const replacing = conflictRemovals(db, [c]).get(c.name) ?? [];
     for (const field of ['Conflicts', 'Breaks'] as const) {
       for (const [r] of parseRelationField(c.control.get(field), field)) {
         for (const w of world.satisfiers(r)) {
-          if (w.name === c.name) continue;
+          if (w.name === c.name || replacing.includes(w.name)) continue;
           problems.push(`${c.name} ${field === 'Conflicts' ? 'conflicts with' : 'breaks'} ${formatRelation(r)}\n  ${w.name} (version ${w.version}) is ${w.from === 'new' ? 'to be installed' : 'present and installed'}.`);
         }
       }
     }
   }
-  // Installed packages that conflict with or break what we install.
+  // Installed packages that conflict with or break what we install (unless they are replaced away).
+  const goners = new Set([...conflictRemovals(db, news).values()].flat());
   for (const p of [...db.all(), ...(host?.all() ?? [])]) {
     const name = p.get('Package')!;
-    if (newNames.has(name) || !isPresent(parseStatus(p.get('Status')).state)) continue;
+    if (newNames.has(name) || goners.has(name) || !isPresent(parseStatus(p.get('Status')).state)) continue;
     for (const field of ['Conflicts', 'Breaks'] as const) {
       for (const [r] of parseRelationField(p.get(field), field)) {
         for (const c of news) {
@@ -131,13 +133,36 @@ export function checkInstall(db: Database, host: Database | null, news: Candidat
       }
     }
   }
+  if (goners.size) problems.push(...checkRemove(db, host, goners, news));
   return problems;
 }
 
-/** Check removing `names`: nothing that stays installed may lose a dependency. */
-export function checkRemove(db: Database, host: Database | null, names: Set<string>): string[] {
+/**
+ * dpkg removes an installed package that a new one both Conflicts with and
+ * Replaces (a rename or a split). Returns candidate -> packages to remove.
+ */
+export function conflictRemovals(db: Database, news: Candidate[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const newNames = new Set(news.map((c) => c.name));
+  for (const c of news) {
+    const replaces = parseRelationField(c.control.get('Replaces'), 'Replaces').map((g) => g[0]);
+    for (const [r] of parseRelationField(c.control.get('Conflicts'), 'Conflicts')) {
+      const x = db.get(r.name);
+      if (!x || newNames.has(r.name) || !isPresent(parseStatus(x.get('Status')).state)) continue;
+      const v = x.get('Version') ?? '';
+      if (x.get('Essential') === 'yes' || !relationMatches(r, r.name, v)) continue;
+      if (!replaces.some((rp) => relationMatches(rp, r.name, v))) continue;
+      out.set(c.name, [...(out.get(c.name) ?? []), r.name]);
+    }
+  }
+  return out;
+}
+
+/** Check removing `names`: nothing that stays installed may lose a dependency
+ *  (packages being installed at the same time count, e.g. a renamed package). */
+export function checkRemove(db: Database, host: Database | null, names: Set<string>, news: Candidate[] = []): string[] {
   const before = new World(db, host, []);
-  const after = new World(db, host, [], names);
+  const after = new World(db, host, news, names);
   const problems: string[] = [];
   for (const p of db.all()) {
     const name = p.get('Package')!;

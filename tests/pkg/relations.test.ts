@@ -99,6 +99,22 @@ describe('file conflicts, Replaces, upgrades and downgrades (compared with dpkg)
     expect(readFileSync(join(a, 'var/lib/dpkg/info/owner.list'), 'utf8')).not.toContain('/usr/share/common/file\n');
   });
 
+  it('Conflicts + Replaces removes the old package in favour of the new one, like dpkg', async () => {
+    const d = tmp();
+    const old = buildDeb({ name: 'oldname', version: '1.0', files: { 'usr/bin/tool': 'old tool', 'usr/share/oldname/data': 'x', 'etc/oldname.conf': 'c\n' }, conffiles: ['/etc/oldname.conf'] }, d);
+    const user = buildDeb({ name: 'usesold', fields: { Depends: 'oldname' } }, d);
+    const renamed = buildDeb({ name: 'newname', version: '2.0', fields: { Conflicts: 'oldname', Replaces: 'oldname', Provides: 'oldname' }, files: { 'usr/bin/tool': 'new tool' } }, d);
+    const a = emptyRoot();
+    const b = emptyRoot();
+    await installDebs(ctxFor(a), [old, user]);
+    dpkg(b, `-i '${old}' '${user}'`);
+    await installDebs(ctxFor(a), [renamed]);
+    dpkg(b, `-i '${renamed}'`);
+    same(a, b);
+    expect(readFileSync(join(a, 'usr/bin/tool'), 'utf8')).toBe('new tool');
+    expect(ctxFor(a).db.status('oldname').state).toBe('config-files');
+  });
+
   it('upgrade and downgrade replace, add and remove files like dpkg', async () => {
     const d = tmp();
     const v1 = buildDeb({ name: 'up', version: '1.0-1', files: { 'usr/bin/up': { content: '#!/bin/sh\necho 1\n', mode: 0o755 }, 'usr/share/up/old': 'old\n', 'usr/share/up/link': { link: 'old' } } }, d);
