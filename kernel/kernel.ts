@@ -24,6 +24,12 @@ import { loadElf } from './loader/load.js';
 import { ExecFormatError } from './loader/elf.js';
 import { S_IFMT, S_IFREG } from './vfs/file.js';
 import { E } from '../compat/errno.js';
+import {
+  SigInfo, setupFrame, isBlocked, isIgnored, bit, DEFAULT_CORE, DEFAULT_STOP, SIGKILL, SIGSEGV,
+  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL,
+} from './signal.js';
+import { saveX87, loadX87 } from './cpu/x87-state.js';
+import { SIGFPE as FAULT_FPE, SIGILL as FAULT_ILL, SIGTRAP as FAULT_TRAP } from './cpu/fault.js';
 
 /** Instructions a task runs before the scheduler looks at others. */
 const SLICE = 200_000;
@@ -33,10 +39,10 @@ const YIELD_MS = 10;
 export type SyscallResult = number | Promise<number>;
 export type SyscallDispatcher = (k: Kernel, t: Task, nr: number) => SyscallResult;
 
-/** Signals whose default action dumps core (shells print "(core dumped)"). */
-const CORE_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
-/** Signals whose default action is to do nothing. */
-const IGNORED_BY_DEFAULT = new Set([17, 18, 23, 28]);
+/** A syscall result meaning "the handler set every register itself" (rt_sigreturn, execve). */
+export const KEEP_REGS = 2 ** 60;
+/** Internal restart codes (never seen by the guest), as Linux's ERESTART*. */
+export const ERESTARTSYS = 512, ERESTARTNOHAND = 514;
 
 export interface KernelOptions {
   host: Host;
@@ -190,6 +196,7 @@ export class Kernel {
     c.gsBase = r.gsBase;
     c.mxcsr = r.mxcsr;
     setFlags(c, r.eflags);
+    loadX87(c, r.x87);
     c.mem = t.proc.mem;
     this.onCore = t;
   }
@@ -203,6 +210,7 @@ export class Kernel {
     r.gsBase = c.gsBase;
     r.mxcsr = c.mxcsr;
     r.eflags = getFlags(c);
+    saveX87(c, r.x87);
   }
 
   /** Sets the syscall return value of a task whether or not it is on the core. */
@@ -223,6 +231,11 @@ export class Kernel {
       const t = this.runq.shift()!;
       if (t.state !== TASK_RUNNABLE) continue;
       this.switchTo(t);
+      if (t.pending.length > 0) {
+        this.deliverSignals(t);
+        if (t.state !== TASK_RUNNABLE) continue;
+      }
+      t.restart = null;
       const fault = run(this.cpu, t.proc.code, SLICE);
       if (fault !== null) this.onFault(t, fault);
       else if (this.cpu.stop === STOP_SYSCALL) this.onSyscall(t);
@@ -249,16 +262,15 @@ export class Kernel {
       return;
     }
     if (typeof res === 'number') {
-      this.strace?.(t, nr, res);
-      this.setReturn(t, res);
+      this.finishSyscall(t, nr, res);
       return;
     }
     t.state = TASK_BLOCKED;
     res.then(
       (v) => {
         if (t.state === TASK_DEAD) return;
-        this.strace?.(t, nr, v);
-        this.setReturn(t, v);
+        t.interrupt = null;
+        this.finishSyscall(t, nr, v);
         this.makeRunnable(t);
       },
       (e) => {
@@ -271,9 +283,22 @@ export class Kernel {
     );
   }
 
+  private finishSyscall(t: Task, nr: number, v: number): void {
+    if (v === KEEP_REGS) {
+      this.strace?.(t, nr, NaN);
+      return;
+    }
+    this.strace?.(t, nr, v);
+    if (v === -ERESTARTSYS || v === -ERESTARTNOHAND) {
+      t.restart = { nr, code: -v };
+      v = -E.EINTR;
+    }
+    this.setReturn(t, v);
+  }
+
   /**
-   * A synchronous fault. Delivering it to a guest handler needs signal frames (the process
-   * issue); until then, as when the signal is blocked or ignored, the default action applies.
+   * A synchronous fault: the signal goes to the task's handler at once; if it is blocked or
+   * ignored it cannot be, and Linux (force_sig) resets it to the default action.
    */
   private onFault(t: Task, f: GuestFault): void {
     if (this.debug) {
@@ -285,20 +310,144 @@ export class Kernel {
       }
       this.debug(`fault: signal ${f.signo} code ${f.code} addr 0x${f.addr.toString(16)} at rip 0x${this.cpu.rip.toString(16)} [${bytes}] ${f.what}`);
     }
-    this.killProcess(t.proc, f.signo);
+    const trapno = f.signo === SIGSEGV ? (f.code === SI_KERNEL ? 13 : 14) : f.signo === FAULT_FPE ? 0 : f.signo === FAULT_ILL ? 6 : f.signo === FAULT_TRAP ? 3 : 0;
+    const info: SigInfo = { signo: f.signo, code: f.code, addr: f.addr, trapno };
+    const act = t.proc.sigactions[f.signo];
+    if (isBlocked(t, f.signo) || act.handler === SIG_IGN) {
+      act.handler = SIG_DFL;
+      const [lo, hi] = bit(f.signo);
+      t.sigmaskLo &= ~lo;
+      t.sigmaskHi &= ~hi;
+    }
+    this.deliver(t, info);
   }
 
-  /** Sends sig to a process (kill/tgkill/raise): the default action or nothing if ignored. */
-  signalProcess(p: Process, sig: number): number {
-    if (sig === 0) return 0;
+  /**
+   * Sends a signal to a task: queued until the task can take it (a standard signal already
+   * pending is not queued twice), and an interruptible wait is cut short.
+   */
+  sendSignal(t: Task, info: SigInfo): void {
+    const p = t.proc;
+    if (p.exit || t.state === TASK_DEAD) return;
+    if (info.signo === SIGKILL) {
+      this.killProcess(p, SIGKILL);
+      return;
+    }
+    if (isIgnored(p.sigactions[info.signo], info.signo) && !isBlocked(t, info.signo)) return;
+    if (info.signo < 32 && t.pending.some((x) => x.signo === info.signo)) return;
+    t.pending.push(info);
+    const w = t.sigwait;
+    if (w && (bit(info.signo)[0] & w[0] || bit(info.signo)[1] & w[1]) && t.interrupt) {
+      const wake = t.interrupt;
+      t.interrupt = null;
+      wake();
+    } else if (!isBlocked(t, info.signo) && t.interrupt) {
+      const wake = t.interrupt;
+      t.interrupt = null;
+      wake();
+    }
+    if (t.state === TASK_RUNNABLE) this.kick();
+  }
+
+  /** Sends a signal to a process: to a task of it that does not block the signal. */
+  signalProcess(p: Process, info: SigInfo): void {
+    const live = p.tasks.filter((t) => t.state !== TASK_DEAD);
+    const t = live.find((x) => !isBlocked(x, info.signo)) ?? live[0];
+    if (t) this.sendSignal(t, info);
+  }
+
+  /** Delivers pending, unblocked signals to t, which is on the core. */
+  private deliverSignals(t: Task): void {
+    while (t.state === TASK_RUNNABLE) {
+      const k = t.pending.findIndex((x) => !isBlocked(t, x.signo));
+      if (k < 0) return;
+      const [info] = t.pending.splice(k, 1);
+      if (!this.deliver(t, info)) continue;
+      return; // one handler frame at a time; the rest wait for the next return to user mode
+    }
+  }
+
+  /** Acts on one signal; returns true if a handler frame was set up. */
+  private deliver(t: Task, info: SigInfo): boolean {
+    const p = t.proc;
+    const sig = info.signo;
     const act = p.sigactions[sig];
-    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && IGNORED_BY_DEFAULT.has(sig))) return 0;
-    this.killProcess(p, sig);
-    return 0;
+    const restart = t.restart;
+    t.restart = null;
+    const saved = t.savedMask;
+    t.savedMask = null;
+    if (act.handler === SIG_DFL) {
+      if (isIgnored(act, sig) || DEFAULT_STOP.has(sig)) {
+        if (restart) this.restartSyscall(t, restart.nr);
+        if (saved) [t.sigmaskLo, t.sigmaskHi] = saved;
+        return false; // job control stops arrive with the process issue; until then, continue
+      }
+      this.killProcess(p, sig);
+      return false;
+    }
+    if (act.handler === SIG_IGN) {
+      if (restart) this.restartSyscall(t, restart.nr);
+      if (saved) [t.sigmaskLo, t.sigmaskHi] = saved;
+      return false;
+    }
+    if (restart && (restart.code === ERESTARTNOHAND ? false : act.flags & SA_RESTART)) this.restartSyscall(t, restart.nr);
+    const oldLo = saved ? saved[0] : t.sigmaskLo, oldHi = saved ? saved[1] : t.sigmaskHi;
+    try {
+      setupFrame(this.cpu, t, act, info, oldLo, oldHi);
+    } catch (e) {
+      if (!(e instanceof GuestFault)) throw e;
+      this.killProcess(p, SIGSEGV); // no room for the frame: Linux forces SIGSEGV
+      return false;
+    }
+    t.sigmaskLo |= act.maskLo;
+    t.sigmaskHi |= act.maskHi;
+    if (!(act.flags & SA_NODEFER)) {
+      const [lo, hi] = bit(sig);
+      t.sigmaskLo |= lo;
+      t.sigmaskHi |= hi;
+    }
+    if (act.flags & SA_RESETHAND) {
+      act.handler = SIG_DFL;
+      act.flags &= ~SA_RESETHAND;
+    }
+    return true;
+  }
+
+  /**
+   * Parks t until done() is called or a signal interrupts the wait (then the promise settles with
+   * `onSignal`, -EINTR by default). `start` returns a function that cancels what it started.
+   */
+  waitInterruptible(t: Task, start: (done: (v: number) => void) => () => void, onSignal = -E.EINTR): Promise<number> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (v: number): void => {
+        if (settled) return;
+        settled = true;
+        t.interrupt = null;
+        resolve(v);
+      };
+      const cancel = start(finish);
+      if (settled) return;
+      t.interrupt = () => {
+        cancel();
+        finish(onSignal);
+      };
+    });
+  }
+
+  /** True if a signal that t does not block is pending (a wait should not even start). */
+  hasDeliverable(t: Task): boolean {
+    return t.pending.some((x) => !isBlocked(t, x.signo));
+  }
+
+  /** Re-executes the interrupted syscall instruction (rip back over `syscall`, rax = number). */
+  private restartSyscall(t: Task, nr: number): void {
+    this.cpu.rip -= 2;
+    this.cpu.setU64(0, nr);
   }
 
   killProcess(p: Process, sig: number): void {
-    this.exitProcess(p, { code: null, signal: sig, core: CORE_SIGNALS.has(sig) });
+    this.exitProcess(p, { code: null, signal: sig, core: DEFAULT_CORE.has(sig) });
   }
 
   /** Ends every task of p (exit_group, a fatal signal). */

@@ -8,6 +8,7 @@ import { AddressSpace } from './mm/aspace.js';
 import { CodeCache } from './cpu/interp.js';
 import { TaskRegs } from './cpu/state.js';
 import { FdTable } from './fdtable.js';
+import type { SigInfo } from './signal.js';
 
 export const NSIG = 64;
 export const SIG_DFL = 0, SIG_IGN = 1;
@@ -47,6 +48,16 @@ export class Task {
   clearChildTid = 0;
   robustList = 0;
   robustLen = 0;
+  /** Signals sent to this task and not yet delivered, oldest first. */
+  pending: SigInfo[] = [];
+  /** A syscall interrupted by a signal that may be restarted when the signal is handled. */
+  restart: { nr: number; code: number } | null = null;
+  /** The mask to restore after the next handler (rt_sigsuspend's temporary mask). */
+  savedMask: [number, number] | null = null;
+  /** Signals an rt_sigtimedwait is waiting for (lo, hi), even though they are blocked. */
+  sigwait: [number, number] | null = null;
+  /** Set while the task waits interruptibly: ends the wait early (a signal arrived). */
+  interrupt: (() => void) | null = null;
   /** sigaltstack. */
   altStack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
 

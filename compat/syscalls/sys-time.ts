@@ -7,6 +7,7 @@ import { sys } from './registry.js';
 import { E } from '../errno.js';
 import { writeTimespec, readTimespec, StructBuf } from '../structs.js';
 import type { Kernel } from '../../kernel/kernel.js';
+import type { Task } from '../../kernel/process.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
 const CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
@@ -65,9 +66,16 @@ sys('time', ['ptr'], (k, t, a) => {
   return s;
 });
 
-/** Parks the task for ns nanoseconds. */
-function sleepNs(k: Kernel, ns: number): Promise<number> {
-  return new Promise((resolve) => k.host.setTimer(ns / 1e6, () => resolve(0)));
+/** Parks the task for ns nanoseconds; a signal ends the sleep early with EINTR. */
+function sleepNs(k: Kernel, t: Task, ns: number, remAddr: number): Promise<number> {
+  const end = k.host.monotonicNs() + ns;
+  return k.waitInterruptible(t, (done) => k.host.setTimer(ns / 1e6, () => done(0))).then((v) => {
+    if (v === -E.EINTR && remAddr) {
+      const left = Math.max(0, end - k.host.monotonicNs());
+      writeTimespec(t.proc.mem, remAddr, Math.floor(left / 1e9), left % 1e9);
+    }
+    return v;
+  });
 }
 
 function validTs(ts: [number, number]): boolean {
@@ -77,7 +85,7 @@ function validTs(ts: [number, number]): boolean {
 sys('nanosleep', ['ptr', 'ptr'], (k, t, a) => {
   const ts = readTimespec(t.proc.mem, a.ptr(0));
   if (!validTs(ts)) return -E.EINVAL;
-  return sleepNs(k, ts[0] * 1e9 + ts[1]);
+  return sleepNs(k, t, ts[0] * 1e9 + ts[1], a.ptr(1));
 });
 
 sys('clock_nanosleep', ['clockid', 'hex', 'ptr', 'ptr'], (k, t, a) => {
@@ -89,5 +97,5 @@ sys('clock_nanosleep', ['clockid', 'hex', 'ptr', 'ptr'], (k, t, a) => {
   if (!validTs(ts)) return -E.EINVAL;
   let ns = ts[0] * 1e9 + ts[1];
   if (a.int(1) & TIMER_ABSTIME) ns -= cur[0] * 1e9 + cur[1];
-  return ns <= 0 ? 0 : sleepNs(k, ns);
+  return ns <= 0 ? 0 : sleepNs(k, t, ns, a.int(1) & TIMER_ABSTIME ? 0 : a.ptr(3));
 });

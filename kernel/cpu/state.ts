@@ -121,6 +121,7 @@ export class Cpu {
 /** A task's registers while it is not on the core. */
 export class TaskRegs {
   readonly bytes = new Uint8Array(CPU_STATE_BYTES);
+  readonly x87 = new X87();
   rip = 0;
   fsBase = 0;
   gsBase = 0;

@@ -12,7 +12,7 @@
 import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
 import { ea } from '../operands.js';
-import { GuestFault, SIGSEGV, SI_KERNEL } from '../fault.js';
+import { GuestFault, SIGSEGV, SIGFPE, SI_KERNEL } from '../fault.js';
 import { PROT_WRITE } from '../../mm/pagetable.js';
 import { PAGE_SIZE } from '../../mm/phys.js';
 
@@ -36,6 +36,8 @@ export const BJ32 = new Int32Array(SBUF, 40, 1);
 // MXCSR bits.
 export const MX_IE = 0x1, MX_DE = 0x2, MX_ZE = 0x4, MX_OE = 0x8, MX_UE = 0x10, MX_PE = 0x20;
 export const MX_DAZ = 0x40, MX_FZ = 0x8000;
+/** The overflow and underflow masks. */
+export const MX_OM = 0x400, MX_UM = 0x800;
 export const MX_RC_SHIFT = 13;
 /** MXCSR_MASK as FXSAVE reports it: every bit but 16..31 is writable (no MM, unlike some AMD parts). */
 export const MXCSR_MASK = 0xffff;
@@ -246,3 +248,39 @@ export function below2p128(x: number, e: number): boolean {
   return ax < 2 ** 128 || (ax === 2 ** 128 && (x > 0 ? e < 0 : e > 0));
 }
 
+
+// ---- unmasked exceptions: #XM, which Linux delivers as SIGFPE ----
+
+/** si_code values for SIGFPE (include/uapi/asm-generic/siginfo.h). */
+const FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6, FPE_FLTINV = 7;
+const SAVE = new Int32Array(4);
+
+/** Before an SSE FP instruction writes xmm n: keep a copy if any exception is unmasked. */
+export function beginFp(c: Cpu, n: number): void {
+  if ((c.mxcsr & 0x1f80) === 0x1f80) return;
+  const X = c.X32;
+  SAVE[0] = X[4 * n]; SAVE[1] = X[4 * n + 1]; SAVE[2] = X[4 * n + 2]; SAVE[3] = X[4 * n + 3];
+}
+
+/**
+ * Commits the exception flags f of an SSE FP instruction. If one of them is unmasked, the
+ * instruction faults instead (#XM): xmm n (if n >= 0, saved by beginFp) gets its old value back,
+ * MXCSR gets the pre-computation flags (IE, DE, ZE) if one of those is unmasked, else all of f,
+ * and the fault is SIGFPE with Linux's si_code for the unmasked flags and si_addr = the instruction.
+ */
+export function endFp(c: Cpu, i: Insn, f: number, n: number): void {
+  const un = f & ~(c.mxcsr >> 7) & 0x3f;
+  if (un === 0) {
+    c.mxcsr |= f;
+    return;
+  }
+  const pre = f & (MX_IE | MX_DE | MX_ZE);
+  c.mxcsr |= pre & un ? pre : f;
+  if (n >= 0) {
+    const X = c.X32;
+    X[4 * n] = SAVE[0]; X[4 * n + 1] = SAVE[1]; X[4 * n + 2] = SAVE[2]; X[4 * n + 3] = SAVE[3];
+  }
+  const err = c.mxcsr & ~(c.mxcsr >> 7) & 0x3f;
+  const code = err & MX_IE ? FPE_FLTINV : err & MX_ZE ? FPE_FLTDIV : err & MX_OE ? FPE_FLTOVF : err & (MX_DE | MX_UE) ? FPE_FLTUND : FPE_FLTRES;
+  throw new GuestFault(SIGFPE, code, i.addr, 'SIMD floating-point exception');
+}

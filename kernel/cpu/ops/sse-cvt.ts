@@ -15,8 +15,8 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F, S_DQ } from '../optable.js';
 import { ea } from '../operands.js';
 import {
-  S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32, sumErr, roundDir, toOdd, roundDir32, overflowTo, MAX32, towardZero, tiny32, below2p128,
-  MX_IE, MX_DE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ, MX_RC_SHIFT,
+  S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32, sumErr, roundDir, toOdd, roundDir32, overflowTo, MAX32, towardZero, tiny32, below2p128, beginFp, endFp,
+  MX_IE, MX_DE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ, MX_RC_SHIFT, MX_UM, MX_OM,
 } from './sse-common.js';
 
 const TWO32 = 4294967296, TWO63 = 2 ** 63, MIN_NORMAL32 = 2 ** -126;
@@ -77,16 +77,16 @@ function setG(c: Cpu, i: Insn): void {
 function cvtsd2si(c: Cpu, i: Insn): void {
   src64(c, i);
   const f = toInt(c, SF64[0], isDen64(S32[1], S32[0]), i.size * 8, rcOf(c, i));
+  endFp(c, i, f, -1);
   setG(c, i);
-  c.mxcsr |= f;
 }
 
 /** cvtss2si / cvttss2si r, xmm/m32 (F3 0F 2D / 2C). */
 function cvtss2si(c: Cpu, i: Insn): void {
   src32(c, i);
   const f = toInt(c, SF32[0], isDen32(S32[0]), i.size * 8, rcOf(c, i));
+  endFp(c, i, f, -1);
   setG(c, i);
-  c.mxcsr |= f;
 }
 
 /** The integer source of cvtsi2sd/ss as a double d and its rounding error e (64-bit only). */
@@ -104,8 +104,8 @@ function intSrc(c: Cpu, i: Insn): number {
 /** cvtsi2sd xmm, r/m32/64 (F2 0F 2A). */
 function cvtsi2sd(c: Cpu, i: Insn): void {
   const d = intSrc(c, i);
+  endFp(c, i, intErr !== 0 ? MX_PE : 0, -1);
   c.XF64[2 * i.reg] = roundDir(d, intErr, (c.mxcsr >> MX_RC_SHIFT) & 3);
-  if (intErr !== 0) c.mxcsr |= MX_PE;
 }
 
 /** cvtsi2ss xmm, r/m32/64 (F3 0F 2A): round-to-odd in double, then once to float. */
@@ -114,8 +114,8 @@ function cvtsi2ss(c: Cpu, i: Insn): void {
   let r = Math.fround(d);
   // Inexact in double means d was made odd, so it is not a float and r !== d.
   if (r !== d) {
+    endFp(c, i, MX_PE, -1);
     r = roundDir32(r, d - r, (c.mxcsr >> MX_RC_SHIFT) & 3);
-    c.mxcsr |= MX_PE;
   }
   c.XF32[4 * i.reg] = r;
 }
@@ -153,11 +153,15 @@ function d2f(c: Cpu, X: Int32Array, k: number, hi: number, lo: number, x: number
       }
     }
   }
-  // FZ flushes a tiny result (tiny after rounding, as UE).
-  if (c.mxcsr & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || fl & MX_UE)) {
+  // FZ flushes a tiny result (tiny after rounding, as UE); an unmasked UE reports any tiny
+  // result (unlike the arithmetic, the host keeps PE here).
+  const tiny = (r !== 0 && Math.abs(r) < MIN_NORMAL32) || (fl & MX_UE) !== 0;
+  if (tiny && !(c.mxcsr & MX_UM)) fl |= MX_UE;
+  else if (c.mxcsr & MX_FZ && tiny) {
     r = x < 0 ? -0 : 0;
     fl |= MX_UE | MX_PE;
   }
+  if (fl & MX_OE && !(c.mxcsr & MX_OM)) fl &= ~MX_PE;
   BF[0] = r;
   X[k] = BI[0];
   return fl;
@@ -184,30 +188,34 @@ function f2d(c: Cpu, X: Int32Array, F: Float64Array, k: number, v: number, x: nu
 /** cvtsd2ss xmm, xmm/m64 (F2 0F 5A). */
 function cvtsd2ss(c: Cpu, i: Insn): void {
   src64(c, i);
-  c.mxcsr |= d2f(c, c.X32, 4 * i.reg, S32[1], S32[0], SF64[0]);
+  beginFp(c, i.reg);
+  endFp(c, i, d2f(c, c.X32, 4 * i.reg, S32[1], S32[0], SF64[0]), i.reg);
 }
 
 /** cvtss2sd xmm, xmm/m32 (F3 0F 5A). */
 function cvtss2sd(c: Cpu, i: Insn): void {
   src32(c, i);
-  c.mxcsr |= f2d(c, c.X32, c.XF64, 4 * i.reg, S32[0], SF32[0]);
+  beginFp(c, i.reg);
+  endFp(c, i, f2d(c, c.X32, c.XF64, 4 * i.reg, S32[0], SF32[0]), i.reg);
 }
 
 /** cvtps2pd xmm, xmm/m64 (0F 5A). */
 function cvtps2pd(c: Cpu, i: Insn): void {
   src64(c, i);
   const k = 4 * i.reg;
-  c.mxcsr |= f2d(c, c.X32, c.XF64, k, S32[0], SF32[0]) | f2d(c, c.X32, c.XF64, k + 2, S32[1], SF32[1]);
+  beginFp(c, i.reg);
+  endFp(c, i, f2d(c, c.X32, c.XF64, k, S32[0], SF32[0]) | f2d(c, c.X32, c.XF64, k + 2, S32[1], SF32[1]), i.reg);
 }
 
 /** cvtpd2ps xmm, xmm/m128 (66 0F 5A): two floats, upper quadword zeroed. */
 function cvtpd2ps(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const X = c.X32, k = 4 * i.reg;
   const f = d2f(c, X, k, S32[1], S32[0], SF64[0]) | d2f(c, X, k + 1, S32[3], S32[2], SF64[1]);
   X[k + 2] = 0;
   X[k + 3] = 0;
-  c.mxcsr |= f;
+  endFp(c, i, f, i.reg);
 }
 
 // ---- packed dword conversions ----
@@ -215,6 +223,7 @@ function cvtpd2ps(c: Cpu, i: Insn): void {
 /** cvtdq2ps xmm, xmm/m128 (0F 5B). */
 function cvtdq2ps(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const k = 4 * i.reg;
   let f = 0;
   for (let j = 0; j < 4; j++) {
@@ -226,7 +235,7 @@ function cvtdq2ps(c: Cpu, i: Insn): void {
     }
     c.XF32[k + j] = r;
   }
-  c.mxcsr |= f;
+  endFp(c, i, f, i.reg);
 }
 
 /** cvtdq2pd xmm, xmm/m64 (F3 0F E6). */
@@ -240,25 +249,27 @@ function cvtdq2pd(c: Cpu, i: Insn): void {
 /** cvtps2dq (66 0F 5B, sub 0) / cvttps2dq (F3 0F 5B, sub 1) xmm, xmm/m128. */
 function cvtps2dq(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const rc = rcOf(c, i), k = 4 * i.reg;
   let f = 0;
   for (let j = 0; j < 4; j++) {
     f |= toInt(c, SF32[j], isDen32(S32[j]), 32, rc);
     c.X32[k + j] = cvLo;
   }
-  c.mxcsr |= f;
+  endFp(c, i, f, i.reg);
 }
 
 /** cvtpd2dq (F2 0F E6, sub 0) / cvttpd2dq (66 0F E6, sub 1) xmm, xmm/m128: upper quadword zeroed. */
 function cvtpd2dq(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const rc = rcOf(c, i), k = 4 * i.reg;
   let f = toInt(c, SF64[0], isDen64(S32[1], S32[0]), 32, rc);
   const lo = cvLo;
   f |= toInt(c, SF64[1], isDen64(S32[3], S32[2]), 32, rc);
   const X = c.X32;
   X[k] = lo; X[k + 1] = cvLo; X[k + 2] = 0; X[k + 3] = 0;
-  c.mxcsr |= f;
+  endFp(c, i, f, i.reg);
 }
 
 const M = { modrm: true };

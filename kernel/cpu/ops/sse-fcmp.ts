@@ -16,7 +16,7 @@ import { defPfx, MAP_0F, I_UB } from '../optable.js';
 import { setSomeFlags, CF, PF, AF, ZF, SF, OF } from '../flags.js';
 import {
   S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32,
-  MX_IE, MX_DE, MX_DAZ,
+  MX_IE, MX_DE, MX_DAZ, beginFp, endFp,
 } from './sse-common.js';
 
 // ---- logic ----
@@ -95,21 +95,25 @@ function minmax32(c: Cpu, max: boolean, k: number, s: number): number {
 
 function minmaxPs(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const k = 4 * i.reg, m = i.sub === 0xf;
-  c.mxcsr |= minmax32(c, m, k, 0) | minmax32(c, m, k + 1, 1) | minmax32(c, m, k + 2, 2) | minmax32(c, m, k + 3, 3);
+  endFp(c, i, minmax32(c, m, k, 0) | minmax32(c, m, k + 1, 1) | minmax32(c, m, k + 2, 2) | minmax32(c, m, k + 3, 3), i.reg);
 }
 function minmaxPd(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const k = 4 * i.reg, m = i.sub === 0xf;
-  c.mxcsr |= minmax64(c, m, k, 0) | minmax64(c, m, k + 2, 2);
+  endFp(c, i, minmax64(c, m, k, 0) | minmax64(c, m, k + 2, 2), i.reg);
 }
 function minmaxSs(c: Cpu, i: Insn): void {
   src32(c, i);
-  c.mxcsr |= minmax32(c, i.sub === 0xf, 4 * i.reg, 0);
+  beginFp(c, i.reg);
+  endFp(c, i, minmax32(c, i.sub === 0xf, 4 * i.reg, 0), i.reg);
 }
 function minmaxSd(c: Cpu, i: Insn): void {
   src64(c, i);
-  c.mxcsr |= minmax64(c, i.sub === 0xf, 4 * i.reg, 0);
+  beginFp(c, i.reg);
+  endFp(c, i, minmax64(c, i.sub === 0xf, 4 * i.reg, 0), i.reg);
 }
 
 // ---- cmpps / cmppd / cmpss / cmpsd ----
@@ -148,42 +152,46 @@ function cmp32(c: Cpu, p: number, k: number, s: number): number {
 
 function cmpps(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const k = 4 * i.reg, p = i.imm & 7;
-  c.mxcsr |= cmp32(c, p, k, 0) | cmp32(c, p, k + 1, 1) | cmp32(c, p, k + 2, 2) | cmp32(c, p, k + 3, 3);
+  endFp(c, i, cmp32(c, p, k, 0) | cmp32(c, p, k + 1, 1) | cmp32(c, p, k + 2, 2) | cmp32(c, p, k + 3, 3), i.reg);
 }
 function cmppd(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const k = 4 * i.reg, p = i.imm & 7;
-  c.mxcsr |= cmp64(c, p, k, 0) | cmp64(c, p, k + 2, 2);
+  endFp(c, i, cmp64(c, p, k, 0) | cmp64(c, p, k + 2, 2), i.reg);
 }
 function cmpss(c: Cpu, i: Insn): void {
   src32(c, i);
-  c.mxcsr |= cmp32(c, i.imm & 7, 4 * i.reg, 0);
+  beginFp(c, i.reg);
+  endFp(c, i, cmp32(c, i.imm & 7, 4 * i.reg, 0), i.reg);
 }
 function cmpsd(c: Cpu, i: Insn): void {
   src64(c, i);
-  c.mxcsr |= cmp64(c, i.imm & 7, 4 * i.reg, 0);
+  beginFp(c, i.reg);
+  endFp(c, i, cmp64(c, i.imm & 7, 4 * i.reg, 0), i.reg);
 }
 
 // ---- comis / ucomis: sub 1 for comis (signals on QNaN) ----
 
 const CMP_FLAGS = CF | PF | AF | ZF | SF | OF;
 
-function setCmpFlags(c: Cpu, nan: boolean): void {
+function setCmpFlags(c: Cpu, i: Insn, nan: boolean): void {
   const f = nan ? ZF | PF | CF : va < vb ? CF : va === vb ? ZF : 0;
+  endFp(c, i, cfl, -1); // an unmasked exception leaves RFLAGS alone
   setSomeFlags(c, CMP_FLAGS, f);
-  c.mxcsr |= cfl;
 }
 
 function comisd(c: Cpu, i: Insn): void {
   src64(c, i);
   const X = c.X32, k = 4 * i.reg;
-  setCmpFlags(c, classify64(c, X[k + 1], X[k], c.XF64[k >> 1], S32[1], S32[0], SF64[0], i.sub === 1));
+  setCmpFlags(c, i, classify64(c, X[k + 1], X[k], c.XF64[k >> 1], S32[1], S32[0], SF64[0], i.sub === 1));
 }
 function comiss(c: Cpu, i: Insn): void {
   src32(c, i);
   const k = 4 * i.reg;
-  setCmpFlags(c, classify32(c, c.X32[k], c.XF32[k], S32[0], SF32[0], i.sub === 1));
+  setCmpFlags(c, i, classify32(c, c.X32[k], c.XF32[k], S32[0], SF32[0], i.sub === 1));
 }
 
 const M = { modrm: true };

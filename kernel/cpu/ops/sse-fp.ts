@@ -13,8 +13,8 @@
  *
  * All four MXCSR rounding modes are honoured: the error term's sign moves the round-to-nearest
  * result one ulp where the mode says. DAZ and FZ are honoured. Underflow uses x86's
- * tininess-after-rounding rule (judged at round-to-nearest). Exceptions are always treated as
- * masked: unmasking one in MXCSR does not raise SIGFPE (unsupported).
+ * tininess-after-rounding rule. An unmasked exception faults (#XM, SIGFPE) with the destination
+ * unchanged (sse-common.ts endFp).
  */
 
 import type { Cpu } from '../state.js';
@@ -22,8 +22,8 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F } from '../optable.js';
 import {
   S32, SF64, SF32, BF64, BI32, src128, src64, src32, isSNaN64, isSNaN32,
-  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr, roundDir, roundDir32, overflowTo, MAX32, MAX64, towardZero, tiny32, below2p128,
-  MX_IE, MX_DE, MX_ZE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ,
+  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr, roundDir, roundDir32, overflowTo, MAX32, MAX64, towardZero, tiny32, below2p128, beginFp, endFp,
+  MX_IE, MX_DE, MX_ZE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ, MX_UM, MX_OM,
 } from './sse-common.js';
 
 export const ADD = 8, MUL = 9, SUB = 12, DIV = 14, SQRT = 1;
@@ -211,10 +211,14 @@ function lane64(c: Cpu, op: number, k: number, s: number): number {
   }
   // FZ flushes a tiny result (tiny after rounding, as UE: the host flushes a product of exactly
   // 2^-1022 * (1 - 2^-53), and not one that rounds to 2^-1022 at 53 bits).
-  if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL) || fl & MX_UE)) {
+  // An unmasked UE is raised by any tiny result, exact or not, and without PE.
+  const tiny = (r !== 0 && Math.abs(r) < MIN_NORMAL) || (fl & MX_UE) !== 0;
+  if (tiny && !(mx & MX_UM)) fl = (fl & ~MX_PE) | MX_UE;
+  else if (mx & MX_FZ && tiny) {
     r = r < 0 || (r === 0 && 1 / r < 0) ? -0 : 0;
     fl |= MX_UE | MX_PE;
   }
+  if (fl & MX_OE && !(mx & MX_OM)) fl &= ~MX_PE;
   c.XF64[k >> 1] = r;
   return fl | de;
 }
@@ -295,11 +299,14 @@ function lane32(c: Cpu, op: number, k: number, s: number): number {
         if (r === Infinity || r === -Infinity) fl |= MX_OE;
       }
     }
-    // FZ: flush a tiny result (see lane64).
-    if (mx & MX_FZ && ((r !== 0 && Math.abs(r) < MIN_NORMAL32) || fl & MX_UE)) {
+    // FZ: flush a tiny result; an unmasked UE reports any tiny result, without PE (see lane64).
+    const tiny = (r !== 0 && Math.abs(r) < MIN_NORMAL32) || (fl & MX_UE) !== 0;
+    if (tiny && !(mx & MX_UM)) fl = (fl & ~MX_PE) | MX_UE;
+    else if (mx & MX_FZ && tiny) {
       r = d < 0 ? -0 : 0;
       fl |= MX_UE | MX_PE;
     }
+    if (fl & MX_OE && !(mx & MX_OM)) fl &= ~MX_PE;
   }
   c.XF32[k] = r;
   return fl | de;
@@ -309,21 +316,25 @@ function lane32(c: Cpu, op: number, k: number, s: number): number {
 
 function ps(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const k = 4 * i.reg, op = i.sub;
-  c.mxcsr |= lane32(c, op, k, 0) | lane32(c, op, k + 1, 1) | lane32(c, op, k + 2, 2) | lane32(c, op, k + 3, 3);
+  endFp(c, i, lane32(c, op, k, 0) | lane32(c, op, k + 1, 1) | lane32(c, op, k + 2, 2) | lane32(c, op, k + 3, 3), i.reg);
 }
 function pd(c: Cpu, i: Insn): void {
   src128(c, i, true);
+  beginFp(c, i.reg);
   const k = 4 * i.reg, op = i.sub;
-  c.mxcsr |= lane64(c, op, k, 0) | lane64(c, op, k + 2, 2);
+  endFp(c, i, lane64(c, op, k, 0) | lane64(c, op, k + 2, 2), i.reg);
 }
 function ss(c: Cpu, i: Insn): void {
   src32(c, i);
-  c.mxcsr |= lane32(c, i.sub, 4 * i.reg, 0);
+  beginFp(c, i.reg);
+  endFp(c, i, lane32(c, i.sub, 4 * i.reg, 0), i.reg);
 }
 function sd(c: Cpu, i: Insn): void {
   src64(c, i);
-  c.mxcsr |= lane64(c, i.sub, 4 * i.reg, 0);
+  beginFp(c, i.reg);
+  endFp(c, i, lane64(c, i.sub, 4 * i.reg, 0), i.reg);
 }
 
 const M = { modrm: true };
