@@ -4,9 +4,8 @@
  *
  * 64-bit operands stay int32 pairs: 32x32 products are built from 16-bit pieces (exact in doubles),
  * 64x64 from four of those, so `mul` by a magic constant (how gcc divides by constants) never
- * allocates. Division is exact long division in 16-bit digits while the divisor fits in 32 bits,
- * plain doubles while the dividend fits in 53 bits, and BigInt only for the rare rest. #DE (divide
- * by zero or quotient overflow) is SIGFPE/FPE_INTDIV at the instruction, raised before any write.
+ * allocates. Division (128 by 64 bits, exact, no BigInt) is in wide.ts. #DE (divide by zero or
+ * quotient overflow) is SIGFPE/FPE_INTDIV at the instruction, raised before any write.
  */
 
 import type { Cpu } from '../state.js';
@@ -16,6 +15,7 @@ import { setEager } from '../flags.js';
 import { ea } from '../operands.js';
 import { GuestFault, SIGFPE, FPE_INTDIV } from '../fault.js';
 import { group3Common } from './alu.js';
+import { udiv128, DIV } from './wide.js';
 
 const TWO32 = 4294967296;
 
@@ -214,73 +214,6 @@ function imul3(c: Cpu, i: Insn): void {
 
 // ---- div / idiv ----
 
-/** Quotient and remainder of the last division (int32 halves). */
-let qLo = 0, qHi = 0, rLo = 0, rHi = 0;
-
-/**
- * Unsigned (nh:nl) / d, each 64 bits as uint32 words; false when d = 0 or the quotient needs more
- * than 64 bits (nh >= d). Sets qLo/qHi/rLo/rHi.
- */
-function udiv128(nh1: number, nh0: number, nl1: number, nl0: number, d1: number, d0: number): boolean {
-  nh1 >>>= 0; nh0 >>>= 0; nl1 >>>= 0; nl0 >>>= 0; d1 >>>= 0; d0 >>>= 0;
-  if (nh1 > d1 || (nh1 === d1 && nh0 >= d0)) return false; // also catches d = 0
-  if (d1 === 0) {
-    // nh < d < 2^32: long division in 16-bit digits keeps every partial remainder below 2^48.
-    let r = nh0;
-    r = r * 65536 + (nl1 >>> 16);
-    const q3 = Math.floor(r / d0);
-    r -= q3 * d0;
-    r = r * 65536 + (nl1 & 0xffff);
-    const q2 = Math.floor(r / d0);
-    r -= q2 * d0;
-    r = r * 65536 + (nl0 >>> 16);
-    const q1 = Math.floor(r / d0);
-    r -= q1 * d0;
-    r = r * 65536 + (nl0 & 0xffff);
-    const q0 = Math.floor(r / d0);
-    r -= q0 * d0;
-    qHi = (q3 * 65536 + q2) | 0;
-    qLo = (q1 * 65536 + q0) | 0;
-    rLo = r | 0;
-    rHi = 0;
-    return true;
-  }
-  if (nh1 === 0 && nh0 === 0 && nl1 < 0x200000) {
-    // The dividend fits in 53 bits: exact in doubles (% is exact, and n - r is a multiple of d).
-    const n = nl1 * TWO32 + nl0;
-    if (d1 >= 0x200000) {
-      qLo = qHi = 0;
-      rLo = nl0 | 0;
-      rHi = nl1 | 0;
-      return true;
-    }
-    const d = d1 * TWO32 + d0;
-    const r = n % d;
-    const q = (n - r) / d;
-    const qh = Math.floor(q / TWO32);
-    qLo = (q - qh * TWO32) | 0;
-    qHi = qh | 0;
-    const rh = Math.floor(r / TWO32);
-    rLo = (r - rh * TWO32) | 0;
-    rHi = rh | 0;
-    return true;
-  }
-  return udiv128Big(nh1, nh0, nl1, nl0, d1, d0);
-}
-
-/** The rare case: a divisor of 33..64 bits and a dividend beyond 53 bits. */
-function udiv128Big(nh1: number, nh0: number, nl1: number, nl0: number, d1: number, d0: number): boolean {
-  const n = (BigInt(nh1) << 96n) | (BigInt(nh0) << 64n) | (BigInt(nl1) << 32n) | BigInt(nl0);
-  const d = (BigInt(d1) << 32n) | BigInt(d0);
-  const q = n / d;
-  const r = n % d;
-  qLo = Number(q & 0xffffffffn) | 0;
-  qHi = Number(q >> 32n) | 0;
-  rLo = Number(r & 0xffffffffn) | 0;
-  rHi = Number(r >> 32n) | 0;
-  return true;
-}
-
 /** div E (F6/F7 /6): unsigned rDX:rAX / E; quotient to rAX, remainder to rDX. */
 function div(c: Cpu, i: Insn): void {
   const R = c.R;
@@ -306,15 +239,15 @@ function div(c: Cpu, i: Insn): void {
     case 4: {
       const d = readE(c, i);
       if (R[4] >>> 0 >= d >>> 0 || !udiv128(0, 0, R[4], R[0], 0, d)) throw de(i);
-      R[0] = qLo; R[1] = 0;
-      R[4] = rLo; R[5] = 0;
+      R[0] = DIV[0]; R[1] = 0;
+      R[4] = DIV[2]; R[5] = 0;
       return;
     }
     default: {
       readE64(c, i);
       if (!udiv128(R[5], R[4], R[1], R[0], c.T[1], c.T[0])) throw de(i);
-      R[0] = qLo; R[1] = qHi;
-      R[4] = rLo; R[5] = rHi;
+      R[0] = DIV[0]; R[1] = DIV[1];
+      R[4] = DIV[2]; R[5] = DIV[3];
     }
   }
 }
@@ -354,10 +287,10 @@ function idiv(c: Cpu, i: Insn): void {
       const dAbs = d < 0 ? -d : d;
       if (!udiv128(0, 0, nh, nl, 0, dAbs)) throw de(i);
       const neg = nNeg !== d < 0;
-      const q = qLo >>> 0;
-      if (qHi !== 0 || q > (neg ? 0x80000000 : 0x7fffffff)) throw de(i);
+      const q = DIV[0] >>> 0;
+      if (DIV[1] !== 0 || q > (neg ? 0x80000000 : 0x7fffffff)) throw de(i);
       R[0] = neg ? -q | 0 : q | 0; R[1] = 0;
-      R[4] = nNeg ? -rLo | 0 : rLo; R[5] = 0;
+      R[4] = nNeg ? -DIV[2] | 0 : DIV[2]; R[5] = 0;
       return;
     }
     default: {
@@ -384,14 +317,14 @@ function idiv(c: Cpu, i: Insn): void {
       }
       if (!udiv128(n3, n2, n1, n0, dHi, dLo)) throw de(i);
       const neg = nNeg !== dNeg;
-      const qh = qHi >>> 0;
-      if (qh > 0x80000000 || (qh === 0x80000000 && (qLo !== 0 || !neg))) throw de(i);
-      let ql = qLo, qhs = qHi;
+      const qh = DIV[1] >>> 0;
+      if (qh > 0x80000000 || (qh === 0x80000000 && (DIV[0] !== 0 || !neg))) throw de(i);
+      let ql = DIV[0], qhs = DIV[1];
       if (neg) {
         ql = -ql | 0;
         qhs = ql === 0 ? -qhs | 0 : ~qhs;
       }
-      let rl = rLo, rh = rHi;
+      let rl = DIV[2], rh = DIV[3];
       if (nNeg) {
         rl = -rl | 0;
         rh = rl === 0 ? -rh | 0 : ~rh;
