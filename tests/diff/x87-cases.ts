@@ -190,6 +190,10 @@ const control: Form[] = [
   { name: 'fnsave', gen: (r) => ({ code: memForm(0xdd, 6), state: withFlags(r, randState(r, r.int(9))) }) },
   { name: 'fldenv', gen: (r) => ({ code: memForm(0xd9, 4), state: randState(r, r.int(9)), mem: envBytes(r, false) }) },
   { name: 'frstor', gen: (r) => ({ code: memForm(0xdd, 4), state: randState(r, r.int(9)), mem: envBytes(r, true) }) },
+  { name: 'fnstenv16', gen: (r) => ({ code: [0x66, ...memForm(0xd9, 6)], state: withFlags(r, randState(r, r.int(9))) }) },
+  { name: 'fnsave16', gen: (r) => ({ code: [0x66, ...memForm(0xdd, 6)], state: withFlags(r, randState(r, r.int(9))) }) },
+  { name: 'fldenv16', gen: (r) => ({ code: [0x66, ...memForm(0xd9, 4)], state: randState(r, r.int(9)), mem: env16(envBytes(r, false)) }) },
+  { name: 'frstor16', gen: (r) => ({ code: [0x66, ...memForm(0xdd, 4)], state: randState(r, r.int(9)), mem: env16(envBytes(r, true)) }) },
   { name: 'fxsave x87 part', gen: (r) => ({ code: [0x0f, 0xae, 0x04, 0x25, 0x00, 0x00, 0x00, 0x10], state: withFlags(r, randState(r, r.int(9))) }) },
   { name: 'fwait', gen: (r) => ({ code: [0x9b], state: withFlags(r, randState(r, r.int(4))) }) },
 ];
@@ -232,6 +236,17 @@ function pendingForms(forms: Form[], every: number): Form[] {
       return { ...c, code: [...c.code, 0x9b] };
     },
   }));
+}
+
+/** A 32-bit layout image turned into the 16-bit one (14-byte environment, then the registers). */
+function env16(b: Uint8Array): Uint8Array {
+  const o = new Uint8Array(112);
+  o.set(b.subarray(0, 2), 0);
+  o.set(b.subarray(4, 6), 2);
+  o.set(b.subarray(8, 10), 4);
+  o.set(b.subarray(12, 20), 6);
+  o.set(b.subarray(28, 108), 14);
+  return o;
 }
 
 export const groups: Group[] = [

@@ -298,11 +298,13 @@ export function regForm(op: number, reg: number, i: number): number[] {
 }
 
 /** Masks the fields not compared: FIP, FCS/FOP, FDP, FDS (bytes 12..27 of the image). */
-export function masked(out: Buffer, at: number, fxsaveForm = false): Buffer {
+export function masked(out: Buffer, at: number, fxsaveForm = false, env16Form = false): Buffer {
   const b = Buffer.from(out.subarray(at, at + REC));
   b.fill(0, 12, 28);
   // An fxsave image in scratch: FOP, FIP, FDP, MXCSR and its mask are not compared either.
   if (fxsaveForm) b.fill(0, 128 + 6, 128 + 32);
+  // A 16-bit environment stored to scratch: the pointer and selector words.
+  if (env16Form) b.fill(0, 128 + 6, 128 + 14);
   // Only the arithmetic flags of RFLAGS.
   b.writeUInt32LE(b.readUInt32LE(112) & 0x8d5, 112);
   b.writeUInt32LE(0, 116);

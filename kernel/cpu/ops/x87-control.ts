@@ -1,6 +1,7 @@
 /**
  * x87 control instructions: fninit, fnclex, fldcw/fnstcw, fnstsw (m16 and AX), fnstenv/fldenv
- * (the 28-byte 32-bit protected-mode image 64-bit mode uses), fnsave/frstor (108 bytes), fwait,
+ * (the 28-byte 32-bit protected-mode image 64-bit mode uses; 14 bytes with 66), fnsave/frstor (108
+ * bytes; 94 with 66), fwait,
  * and the 8087/287 leftovers that are no-ops on later CPUs (fneni, fndisi, fnsetpm). The "no-wait"
  * forms do not deliver pending exceptions; the waiting forms (fstcw = fwait; fnstcw) get that
  * from the separate 9B fwait. ES/B track "an unmasked exception flag is set" whenever FCW or
@@ -54,11 +55,29 @@ function fwait(c: Cpu, i: Insn): void {
 
 function nop(): void {}
 
-/** Writes the 28-byte environment at a. */
-function storeEnv(c: Cpu, a: number): void {
+/**
+ * Environment image size: 28 bytes (32-bit protected-mode layout, also used with REX.W), or 14
+ * with a 66 prefix (16-bit protected-mode layout: the pointers as 16-bit offsets, no FOP).
+ */
+function envSize(i: Insn): number {
+  return i.size === 2 ? 14 : 28;
+}
+
+/** Writes the environment at a. */
+function storeEnv(c: Cpu, a: number, n: number): void {
   const x = c.x87;
   const m = c.mem;
-  checkWrite(c, a, 28);
+  checkWrite(c, a, n);
+  if (n === 14) {
+    m.write16(a, x.fcw);
+    m.write16(a + 2, x.status());
+    m.write16(a + 4, x.tagWord());
+    m.write16(a + 6, x.fip);
+    m.write16(a + 8, 0);
+    m.write16(a + 10, x.fdp);
+    m.write16(a + 12, 0);
+    return;
+  }
   m.write32(a, 0xffff0000 | x.fcw);
   m.write32(a + 4, 0xffff0000 | x.status());
   m.write32(a + 8, 0xffff0000 | x.tagWord());
@@ -68,11 +87,14 @@ function storeEnv(c: Cpu, a: number): void {
   m.write32(a + 24, 0xffff0000);
 }
 
-/** Reads the 28-byte environment at a (returns it applied only after all reads succeeded). */
-function loadEnv(c: Cpu, a: number): () => void {
+/** Reads the environment at a (returns it applied only after all reads succeeded). */
+function loadEnv(c: Cpu, a: number, n: number): () => void {
   const m = c.mem;
-  const cw = m.read16(a), sw = m.read16(a + 4), tw = m.read16(a + 8);
-  const ip = m.read32(a + 12) >>> 0, op = (m.read32(a + 16) >>> 16) & 0x7ff, dp = m.read32(a + 20) >>> 0;
+  const w = n === 14 ? 2 : 4;
+  const cw = m.read16(a), sw = m.read16(a + w), tw = m.read16(a + 2 * w);
+  const ip = n === 14 ? m.read16(a + 6) : m.read32(a + 12) >>> 0;
+  const op = n === 14 ? 0 : (m.read32(a + 16) >>> 16) & 0x7ff;
+  const dp = n === 14 ? m.read16(a + 10) : m.read32(a + 20) >>> 0;
   return () => {
     const x = c.x87;
     x.fcw = (cw & 0x1f3f) | 0x40;
@@ -86,29 +108,31 @@ function loadEnv(c: Cpu, a: number): () => void {
 }
 
 function fnstenv(c: Cpu, i: Insn): void {
-  storeEnv(c, ea(c, i));
+  storeEnv(c, ea(c, i), envSize(i));
   c.x87.fcw |= 0x3f;
 }
 
 function fldenv(c: Cpu, i: Insn): void {
-  loadEnv(c, ea(c, i))();
+  loadEnv(c, ea(c, i), envSize(i))();
 }
 
 function fnsave(c: Cpu, i: Insn): void {
   const a = ea(c, i);
-  checkWrite(c, a, 108);
+  const n = envSize(i);
+  checkWrite(c, a, n + 80);
   const img = new Uint8Array(80);
   for (let k = 0; k < 8; k++) c.x87.regBytes(k, img, 10 * k);
-  storeEnv(c, a);
-  c.mem.writeBytes(a + 28, img);
+  storeEnv(c, a, n);
+  c.mem.writeBytes(a + n, img);
   c.x87.reset();
 }
 
 function frstor(c: Cpu, i: Insn): void {
   const a = ea(c, i);
-  const apply = loadEnv(c, a);
+  const n = envSize(i);
+  const apply = loadEnv(c, a, n);
   const img = new Uint8Array(80);
-  for (let k = 0; k < 80; k++) img[k] = c.mem.read8(a + 28 + k);
+  for (let k = 0; k < 80; k++) img[k] = c.mem.read8(a + n + k);
   apply();
   for (let k = 0; k < 8; k++) c.x87.setRegBytes(k, img, 10 * k);
 }
