@@ -20,7 +20,8 @@ import { features } from './cpu/cpuid.js';
 import { Vfs } from './vfs/vfs.js';
 import { Process, Task, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD, ExitInfo, SIG_DFL, SIG_IGN } from './process.js';
 import { FdTable } from './fdtable.js';
-import { loadElf } from './loader/load.js';
+import { prepareExec, initialRegs } from './exec.js';
+import { retireProcess } from './lifecycle.js';
 import { ExecFormatError } from './loader/elf.js';
 import { S_IFMT, S_IFREG } from './vfs/file.js';
 import { E } from '../compat/errno.js';
@@ -104,65 +105,69 @@ export class Kernel {
   }
 
   /**
-   * Creates the first process running `path`. Throws ExecFormatError for a file that is not a
-   * runnable program, or returns -errno when it can't be read.
+   * Creates the first process running `path`, or returns -errno (ENOEXEC with the reason in
+   * lastExecError) when it cannot run.
    */
   spawn(path: string, argv: Uint8Array[], envp: Uint8Array[], cwd: string, fds: FdTable): Process | number {
-    const file = this.readExecutable(path, cwd);
-    if (typeof file === 'number') return file;
-    const pid = this.nextPid++;
-    const mem = new AddressSpace(this.phys);
-    const proc = new Process(pid, this.host.pid, mem, fds);
+    const prep = prepareExec(this, path, argv, envp, cwd);
+    if (typeof prep === 'number') return prep;
+    const pid = this.allocPid();
+    const proc = new Process(pid, this.host.pid, prep.mem, fds);
     proc.cwd = cwd;
-    this.loadImage(proc, file.data, file.guest, argv, envp);
+    proc.exe = prep.guest;
+    proc.comm = prep.guest.slice(prep.guest.lastIndexOf('/') + 1).slice(0, 15);
+    proc.argv = prep.argv;
+    proc.envp = prep.envp;
+    proc.auxv = prep.img.auxv;
     const t = new Task(pid, proc);
     proc.tasks.push(t);
-    this.saveInitialRegs(t, proc);
+    initialRegs(t, prep.img);
     this.procs.set(pid, proc);
+    this.init = proc;
     this.makeRunnable(t);
     return proc;
   }
 
-  private pendingEntry = new Map<Process, { entry: number; sp: number }>();
-
-  private loadImage(proc: Process, data: Uint8Array, guest: string, argv: Uint8Array[], envp: Uint8Array[]): void {
-    const random16 = new Uint8Array(16);
-    this.host.randomBytes(random16);
-    const img = loadElf(proc.mem, data, {
-      argv,
-      envp,
-      execfn: argv.length > 0 ? argv[0] : new TextEncoder().encode(guest),
-      path: guest,
-      uid: this.host.uid,
-      gid: this.host.gid,
-      hwcap: features.leaf1Edx,
-      random16,
-      readFile: (path) => {
-        const f = this.readExecutable(path, '/');
-        return typeof f === 'number' ? f : f.data;
-      },
-    });
-    proc.exe = guest;
-    proc.comm = guest.slice(guest.lastIndexOf('/') + 1).slice(0, 15);
-    proc.argv = argv;
-    proc.envp = envp;
-    proc.auxv = img.auxv;
-    this.pendingEntry.set(proc, { entry: img.entry, sp: img.sp });
+  allocPid(): number {
+    return this.nextPid++;
   }
 
-  private saveInitialRegs(t: Task, proc: Process): void {
-    const e = this.pendingEntry.get(proc)!;
-    this.pendingEntry.delete(proc);
-    t.regs.bytes.fill(0);
+  /** The reason the last exec failed with ENOEXEC (for the CLI's message). */
+  lastExecError = '';
+  /** The first process: when it ends, the run ends (as a container's PID 1). */
+  init: Process | null = null;
+
+  /** Copies the core's registers (the running task's) into another task's saved registers. */
+  copyCoreRegs(into: Task): void {
+    const c = this.cpu;
+    const r = into.regs;
+    r.bytes.set(this.phys.u8.subarray(c.base, c.base + CPU_STATE_BYTES));
+    r.rip = c.rip;
+    r.fsBase = c.fsBase;
+    r.gsBase = c.gsBase;
+    r.mxcsr = c.mxcsr;
+    r.eflags = getFlags(c);
+    saveX87(c, r.x87);
+  }
+
+  /** Sets general register n of a task that is not on the core. */
+  setTaskReg(t: Task, n: number, v: number): void {
     const dv = new DataView(t.regs.bytes.buffer);
-    dv.setUint32(4 * 8, e.sp % 4294967296, true);
-    dv.setUint32(4 * 8 + 4, Math.floor(e.sp / 4294967296), true);
-    t.regs.rip = e.entry;
-    t.regs.eflags = 0x202;
-    t.regs.fsBase = 0;
-    t.regs.gsBase = 0;
-    t.regs.mxcsr = 0x1f80;
+    const hi = Math.floor(v / 4294967296);
+    dv.setInt32(8 * n, (v - hi * 4294967296) | 0, true);
+    dv.setInt32(8 * n + 4, hi | 0, true);
+  }
+
+  /** The core no longer holds t's registers: the next switch loads them from t.regs. */
+  forgetCore(t: Task): void {
     if (this.onCore === t) this.onCore = null;
+  }
+
+  /** Wakes the parent of a vfork child (the child exec'd or exited). */
+  releaseVfork(p: Process): void {
+    const done = p.vforkDone;
+    p.vforkDone = null;
+    done?.();
   }
 
   /** Resolves with the first process's exit, once it and the scheduler are done. */
@@ -454,12 +459,17 @@ export class Kernel {
   exitProcess(p: Process, info: ExitInfo): void {
     if (p.exit) return;
     p.exit = info;
-    for (const t of p.tasks) t.state = TASK_DEAD;
+    for (const t of p.tasks) {
+      t.state = TASK_DEAD;
+      t.interrupt?.();
+    }
     if (this.onCore && this.onCore.proc === p) this.onCore = null;
-    p.fds.closeAll();
-    p.mem.destroy();
-    this.procs.delete(p.pid);
-    if (this.procs.size === 0 && this.initExit) this.initExit(info);
+    retireProcess(this, p);
+    if (p === this.init) {
+      // The first process is the run: like a container's PID 1, its end ends everything.
+      for (const q of [...this.procs.values()]) if (!q.exit) this.exitProcess(q, { code: null, signal: SIGKILL, core: false });
+      this.initExit?.(info);
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { CodeCache } from './cpu/interp.js';
 import { TaskRegs } from './cpu/state.js';
 import { FdTable } from './fdtable.js';
 import type { SigInfo } from './signal.js';
+import { WaitQueue } from './waitqueue.js';
 
 export const NSIG = 64;
 export const SIG_DFL = 0, SIG_IGN = 1;
@@ -87,22 +88,40 @@ export class Process {
   readonly rlimits = new Map<number, Rlimit>();
   tasks: Task[] = [];
   exit: ExitInfo | null = null;
+  /** The parent process (null for the first process and for orphans, which are reaped at exit). */
+  parent: Process | null = null;
+  readonly children = new Set<Process>();
+  /** Woken when a child exits (wait4/waitid wait here). */
+  readonly childWait = new WaitQueue();
+  /** Set while a vfork parent waits for this child to exec or exit. */
+  vforkDone: (() => void) | null = null;
+  /** CPU time charged to the process (ns) and to its waited-for children, for getrusage/times. */
+  cpuNs = 0;
+  childCpuNs = 0;
+  /** Signal sent to this process when its parent dies (PR_SET_PDEATHSIG). */
+  pdeathsig = 0;
 
-  constructor(pid: number, ppid: number, mem: AddressSpace, fds: FdTable) {
+  constructor(pid: number, ppid: number, mem: AddressSpace, fds: FdTable, code?: CodeCache) {
     this.pid = pid;
     this.ppid = ppid;
     this.pgid = pid;
     this.sid = pid;
     this.mem = mem;
-    this.code = new CodeCache(mem);
+    this.code = code ?? new CodeCache(mem);
     this.fds = fds;
+    mem.users++;
     for (let s = 0; s <= NSIG; s++) this.sigactions.push({ handler: SIG_DFL, flags: 0, restorer: 0, maskLo: 0, maskHi: 0 });
   }
 
-  /** Replaces the address space (execve). */
+  /** Replaces the address space (execve); a space still shared with a vfork parent survives. */
   setMem(mem: AddressSpace): void {
-    this.mem.destroy();
+    this.releaseMem();
     this.mem = mem;
+    mem.users++;
     this.code = new CodeCache(mem);
+  }
+
+  releaseMem(): void {
+    if (--this.mem.users === 0) this.mem.destroy();
   }
 }

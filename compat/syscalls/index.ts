@@ -10,6 +10,7 @@ import './sys-mm.js';
 import './sys-proc.js';
 import './sys-time.js';
 import './sys-signal.js';
+import './sys-process.js';
 import { TABLE } from './registry.js';
 import { SysArgs } from './args.js';
 import { E } from '../errno.js';

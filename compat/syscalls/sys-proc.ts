@@ -10,10 +10,10 @@ import { RLIM_INFINITY } from '../../kernel/process.js';
 import type { Process } from '../../kernel/process.js';
 
 sys('exit', ['int'], (k, t, a) => {
-  // Single-threaded processes for now: the last thread leaving ends the process.
+  // Without threads, the calling thread is the last one: its exit ends the process.
   k.exitProcess(t.proc, { code: a.int(0) & 0xff, signal: null, core: false });
   return 0;
-}, { status: 'partial', note: 'ends the whole process (threads come with the process issue)' });
+}, { status: 'partial', note: 'ends the whole process (threads come with futexes)' });
 
 sys('exit_group', ['int'], (k, t, a) => {
   k.exitProcess(t.proc, { code: a.int(0) & 0xff, signal: null, core: false });
@@ -28,8 +28,14 @@ sys('geteuid', [], (k) => k.host.uid);
 sys('getgid', [], (k) => k.host.gid);
 sys('getegid', [], (k) => k.host.gid);
 sys('getpgrp', [], (k, t) => t.proc.pgid);
-sys('getpgid', ['int'], (k, t, a) => (a.int(0) === 0 || a.int(0) === t.proc.pid ? t.proc.pgid : -E.ESRCH));
-sys('getsid', ['int'], (k, t, a) => (a.int(0) === 0 || a.int(0) === t.proc.pid ? t.proc.sid : -E.ESRCH));
+sys('getpgid', ['int'], (k, t, a) => {
+  const p = a.int(0) === 0 ? t.proc : k.procs.get(a.int(0));
+  return p ? p.pgid : -E.ESRCH;
+});
+sys('getsid', ['int'], (k, t, a) => {
+  const p = a.int(0) === 0 ? t.proc : k.procs.get(a.int(0));
+  return p ? p.sid : -E.ESRCH;
+});
 
 sys('uname', ['struct'], (k, t, a) => {
   const b = new StructBuf(6 * 65);

@@ -5,6 +5,10 @@
  */
 
 import { sys } from './registry.js';
+import type { Kernel } from '../../kernel/kernel.js';
+import { ERESTARTSYS } from '../../kernel/kernel.js';
+import type { MaybeAsync } from '../../kernel/vfs/file.js';
+import { SIGPIPE } from '../../kernel/signal.js';
 import { E } from '../errno.js';
 import type { Task } from '../../kernel/process.js';
 import type { OpenFile } from '../../kernel/vfs/file.js';
@@ -21,8 +25,19 @@ function fileOf(t: Task, fd: number): OpenFile | number {
   return t.proc.fds.get(fd) ?? -E.EBADF;
 }
 
-/** read into guest memory at buf: one host read of up to n bytes. */
-export function readInto(t: Task, f: OpenFile, buf: number, n: number, pos: number | null): number | Promise<number> {
+/**
+ * Runs a file operation that may have to wait: a Promise is awaited, a WouldBlock is waited on
+ * (interruptibly: a signal makes it -ERESTARTSYS) and the operation retried.
+ */
+export function blocking(k: Kernel, t: Task, op: () => MaybeAsync): number | Promise<number> {
+  const r = op();
+  if (typeof r === 'number' || r instanceof Promise) return r;
+  const q = r.queue;
+  return k.waitInterruptible(t, (done) => q.add(() => done(0)), -ERESTARTSYS).then((v) => (v < 0 ? v : blocking(k, t, op)));
+}
+
+/** read into guest memory at buf: one read of up to n bytes. */
+export function readInto(k: Kernel, t: Task, f: OpenFile, buf: number, n: number, pos: number | null): number | Promise<number> {
   if (!f.readable()) return -E.EBADF;
   n = Math.min(n, MAX_RW, CHUNK);
   if (n === 0) return 0;
@@ -32,40 +47,62 @@ export function readInto(t: Task, f: OpenFile, buf: number, n: number, pos: numb
     if (r > 0) t.proc.mem.writeBytes(buf, data.subarray(0, r));
     return r;
   };
-  const r = f.read(data, pos);
+  const r = blocking(k, t, () => f.read(data, pos));
   return typeof r === 'number' ? done(r) : r.then(done);
 }
 
-export function writeFrom(t: Task, f: OpenFile, buf: number, n: number, pos: number | null): number | Promise<number> {
+/**
+ * Writes all of data, waiting for room as often as needed (a pipe takes a large write in parts).
+ * EPIPE also sends SIGPIPE, as Linux does.
+ */
+export function writeAll(k: Kernel, t: Task, f: OpenFile, data: Uint8Array, pos: number | null): number | Promise<number> {
+  let done = 0;
+  const finish = (r: number): number => {
+    if (r === -E.EPIPE) k.sendSignal(t, { signo: SIGPIPE, code: 0, pid: t.proc.pid, uid: k.host.uid });
+    return done > 0 ? done : r;
+  };
+  const step = (): number | Promise<number> => {
+    const r = blocking(k, t, () => f.write(data.subarray(done), pos === null ? null : pos + done));
+    const after = (n: number): number | Promise<number> => {
+      if (n < 0) return finish(n);
+      done += n;
+      return done < data.length && n > 0 ? step() : done;
+    };
+    return typeof r === 'number' ? after(r) : r.then(after);
+  };
+  return step();
+}
+
+export function writeFrom(k: Kernel, t: Task, f: OpenFile, buf: number, n: number, pos: number | null): number | Promise<number> {
   if (!f.writable()) return -E.EBADF;
   n = Math.min(n, MAX_RW);
   if (n === 0) return 0;
   const data = t.proc.mem.readBytes(buf, n);
-  return f.write(data, pos);
+  return writeAll(k, t, f, data, pos);
 }
 
 sys('read', ['fd', 'buf:out', 'size'], (k, t, a) => {
   const f = fileOf(t, a.int(0));
-  return typeof f === 'number' ? f : readInto(t, f, a.ptr(1), a.u64(2), null);
+  return typeof f === 'number' ? f : readInto(k, t, f, a.ptr(1), a.u64(2), null);
 });
 
 sys('write', ['fd', 'buf:in:2', 'size'], (k, t, a) => {
   const f = fileOf(t, a.int(0));
-  return typeof f === 'number' ? f : writeFrom(t, f, a.ptr(1), a.u64(2), null);
+  return typeof f === 'number' ? f : writeFrom(k, t, f, a.ptr(1), a.u64(2), null);
 });
 
 sys('pread64', ['fd', 'buf:out', 'size', 'off'], (k, t, a) => {
   const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   const pos = a.s64(3);
-  return pos < 0 ? -E.EINVAL : readInto(t, f, a.ptr(1), a.u64(2), pos);
+  return pos < 0 ? -E.EINVAL : readInto(k, t, f, a.ptr(1), a.u64(2), pos);
 });
 
 sys('pwrite64', ['fd', 'buf:in:2', 'size', 'off'], (k, t, a) => {
   const f = fileOf(t, a.int(0));
   if (typeof f === 'number') return f;
   const pos = a.s64(3);
-  return pos < 0 ? -E.EINVAL : writeFrom(t, f, a.ptr(1), a.u64(2), pos);
+  return pos < 0 ? -E.EINVAL : writeFrom(k, t, f, a.ptr(1), a.u64(2), pos);
 });
 
 /** Reads the iovec array as [base, len] pairs. */
@@ -84,7 +121,7 @@ function iovecs(t: Task, addr: number, count: number): [number, number][] | numb
 }
 
 /** writev: gathers the buffers and writes them as one (atomic for pipes up to PIPE_BUF). */
-function doWritev(t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
+function doWritev(k: Kernel, t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
   const f = fileOf(t, fd);
   if (typeof f === 'number') return f;
   if (!f.writable()) return -E.EBADF;
@@ -99,11 +136,11 @@ function doWritev(t: Task, fd: number, iov: number, cnt: number, pos: number | n
     data.set(p, off);
     off += p.length;
   }
-  return f.write(data, pos);
+  return writeAll(k, t, f, data, pos);
 }
 
 /** readv: one read of the total size, scattered into the buffers. */
-function doReadv(t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
+function doReadv(k: Kernel, t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
   const f = fileOf(t, fd);
   if (typeof f === 'number') return f;
   if (!f.readable()) return -E.EBADF;
@@ -123,14 +160,14 @@ function doReadv(t: Task, fd: number, iov: number, cnt: number, pos: number | nu
     }
     return n;
   };
-  const r = f.read(data, pos);
+  const r = blocking(k, t, () => f.read(data, pos));
   return typeof r === 'number' ? (r > 0 ? scatter(r) : r) : r.then((n) => (n > 0 ? scatter(n) : n));
 }
 
-sys('writev', ['fd', 'iov:in', 'int'], (k, t, a) => doWritev(t, a.int(0), a.ptr(1), a.int(2), null));
-sys('readv', ['fd', 'iov:out', 'int'], (k, t, a) => doReadv(t, a.int(0), a.ptr(1), a.int(2), null));
-sys('pwritev', ['fd', 'iov:in', 'int', 'off'], (k, t, a) => doWritev(t, a.int(0), a.ptr(1), a.int(2), a.s64(3)));
-sys('preadv', ['fd', 'iov:out', 'int', 'off'], (k, t, a) => doReadv(t, a.int(0), a.ptr(1), a.int(2), a.s64(3)));
+sys('writev', ['fd', 'iov:in', 'int'], (k, t, a) => doWritev(k, t, a.int(0), a.ptr(1), a.int(2), null));
+sys('readv', ['fd', 'iov:out', 'int'], (k, t, a) => doReadv(k, t, a.int(0), a.ptr(1), a.int(2), null));
+sys('pwritev', ['fd', 'iov:in', 'int', 'off'], (k, t, a) => doWritev(k, t, a.int(0), a.ptr(1), a.int(2), a.s64(3)));
+sys('preadv', ['fd', 'iov:out', 'int', 'off'], (k, t, a) => doReadv(k, t, a.int(0), a.ptr(1), a.int(2), a.s64(3)));
 
 sys('lseek', ['fd', 'off', 'whence'], (k, t, a) => {
   const f = fileOf(t, a.int(0));

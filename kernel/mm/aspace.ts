@@ -48,6 +48,8 @@ export class AddressSpace extends MemAccess {
   brkStart = 0;
   brkEnd = 0;
   mmapBase = MMAP_BASE;
+  /** Processes using this space (more than one after clone(CLONE_VM), as vfork does). */
+  users = 0;
 
   constructor(phys: PhysMem, pt: PageTable = new PageTable(phys)) {
     super(pt);
