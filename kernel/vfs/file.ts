@@ -7,6 +7,7 @@
 
 import type { Host, HostStat, HostDirent } from '../host/host.js';
 import { E } from '../../compat/errno.js';
+import type { WouldBlock } from '../waitqueue.js';
 
 export const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
 export const S_IFCHR = 0o020000, S_IFIFO = 0o010000, S_IFSOCK = 0o140000, S_IFBLK = 0o060000;
@@ -14,12 +15,15 @@ export const S_IFCHR = 0o020000, S_IFIFO = 0o010000, S_IFSOCK = 0o140000, S_IFBL
 export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
 export const O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100, O_TRUNC = 0x200, O_APPEND = 0x400;
 export const O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
-export const O_PATH = 0x200000, O_TMPFILE = 0x410000;
+export const O_PATH = 0x200000, O_TMPFILE = 0x410000, O_DIRECT = 0x4000;
 
 export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 
-/** A result the caller must wait for (the task parks until it settles). */
-export type MaybeAsync = number | Promise<number>;
+/**
+ * A result the caller must wait for: a Promise (the task parks until it settles) or WouldBlock
+ * (wait on its queue, then retry the operation).
+ */
+export type MaybeAsync = number | Promise<number> | WouldBlock;
 
 export abstract class OpenFile {
   /** Access mode and status flags (O_APPEND, O_NONBLOCK...). */
