@@ -249,6 +249,22 @@ function env16(b: Uint8Array): Uint8Array {
   return o;
 }
 
+/** Control and data instructions started with an unmasked exception already pending (ES set). */
+const alreadyPending: Form[] = [
+  ['fldcw', memForm(0xd9, 5)], ['fnstcw', memForm(0xd9, 7)], ['fnstsw m16', memForm(0xdd, 7)], ['fnstsw ax', [0xdf, 0xe0]],
+  ['fnclex', [0xdb, 0xe2]], ['fninit', [0xdb, 0xe3]], ['fldenv', memForm(0xd9, 4)], ['frstor', memForm(0xdd, 4)],
+  ['fnstenv', memForm(0xd9, 6)], ['fnsave', memForm(0xdd, 6)], ['fld1', [0xd9, 0xe8]], ['fadd', [0xd8, 0xc1]], ['fxch', [0xd9, 0xc9]],
+  ['ffree', [0xdd, 0xc1]], ['fnop', [0xd9, 0xd0]], ['fwait', [0x9b]], ['fincstp', [0xd9, 0xf7]], ['fst m64', memForm(0xdd, 2)],
+].map(([name, code]) => ({
+  name: `already pending ${name}`,
+  gen: (r: Rng): Case => {
+    const st = randState(r, 2 + r.int(5));
+    const flag = 1 << r.int(6);
+    const mem = name === 'fldcw' ? memBytes(r, 'cw') : name === 'fldenv' ? envBytes(r, false) : name === 'frstor' ? envBytes(r, true) : undefined;
+    return { code: code as number[], state: { ...st, fcw: (st.fcw | 0x3f) & ~flag, cc: st.cc | flag | 0x80 | 0x8000 }, mem };
+  },
+}));
+
 export const groups: Group[] = [
   { name: 'x87 loads/stores', forms: ldst },
   { name: 'x87 arithmetic', forms: arith },
@@ -257,5 +273,5 @@ export const groups: Group[] = [
   { name: 'x87 transcendental', forms: trans },
   { name: 'x87 control', forms: control },
   { name: 'x87 unmasked exceptions', forms: [...unmaskedForms(ldst, 1), ...unmaskedForms(arith, 1), ...unmaskedForms(unary, 1), ...unmaskedForms(cmp, 1), ...unmaskedForms(trans, 1)] },
-  { name: 'x87 pending exceptions', forms: [...pendingForms(ldst, 4), ...pendingForms(arith, 4), ...pendingForms(unary, 1), ...pendingForms(cmp, 4), ...pendingForms(trans, 2)] },
+  { name: 'x87 pending exceptions', forms: [...alreadyPending, ...pendingForms(ldst, 4), ...pendingForms(arith, 4), ...pendingForms(unary, 1), ...pendingForms(cmp, 4), ...pendingForms(trans, 2)] },
 ];

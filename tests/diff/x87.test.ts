@@ -67,13 +67,14 @@ function runGroup(forms: Form[], seed: number): Map<string, Result> {
     let a = masked(nat, k * REC, fxs, e16), b = masked(emu, k * REC, fxs, e16);
     // After a signal only the signal is compared (the native FPU state is the handler's).
     if (a.readInt32LE(240)) signals++;
+    const fullA = a, fullB = b;
     if (a.readInt32LE(240) || b.readInt32LE(240)) { a = a.subarray(240, 244); b = b.subarray(240, 244); }
     if (a.equals(b)) { rr.exact++; continue; }
     if (f.ulp && withinUlp(a, b)) {
-      if (process.env.RUSTOS_X87_DUMP && rr.cases - rr.exact <= (Number(process.env.RUSTOS_X87_ULPDIFFS) || 3)) appendFileSync(process.env.RUSTOS_X87_DUMP, `ulp-diff ${f.name}\n${describeDiff(input, k * REC, a, b)}\n`);
+      if (process.env.RUSTOS_X87_DUMP && rr.cases - rr.exact <= (Number(process.env.RUSTOS_X87_ULPDIFFS) || 3)) appendFileSync(process.env.RUSTOS_X87_DUMP, `ulp-diff ${f.name}\n${describeDiff(input, k * REC, fullA, fullB)}\n`);
       continue;
     }
-    if (rr.failures.length < 4) rr.failures.push(describeDiff(input, k * REC, a, b));
+    if (rr.failures.length < 4) rr.failures.push(describeDiff(input, k * REC, fullA, fullB));
     else rr.failures.push('');
   }
   return res;

@@ -3,8 +3,8 @@
  * (the 28-byte 32-bit protected-mode image 64-bit mode uses; 14 bytes with 66), fnsave/frstor (108
  * bytes; 94 with 66), fwait,
  * and the 8087/287 leftovers that are no-ops on later CPUs (fneni, fndisi, fnsetpm). The "no-wait"
- * forms do not deliver pending exceptions; the waiting forms (fstcw = fwait; fnstcw) get that
- * from the separate 9B fwait. ES/B track "an unmasked exception flag is set" whenever FCW or
+ * forms do not deliver pending exceptions (fldcw, fldenv and frstor do); the waiting forms
+ * (fstcw = fwait; fnstcw) get that from the separate 9B fwait. ES/B track "an unmasked exception flag is set" whenever FCW or
  * FSW is loaded.
  */
 
@@ -31,6 +31,7 @@ function fnclex(c: Cpu): void {
 }
 
 function fldcw(c: Cpu, i: Insn): void {
+  checkPending(c, i);
   const v = c.mem.read16(ea(c, i));
   const x = c.x87;
   x.fcw = (v & 0x1f3f) | 0x40;
@@ -110,9 +111,11 @@ function loadEnv(c: Cpu, a: number, n: number): () => void {
 function fnstenv(c: Cpu, i: Insn): void {
   storeEnv(c, ea(c, i), envSize(i));
   c.x87.fcw |= 0x3f;
+  syncES(c.x87);
 }
 
 function fldenv(c: Cpu, i: Insn): void {
+  checkPending(c, i);
   loadEnv(c, ea(c, i), envSize(i))();
 }
 
@@ -128,6 +131,7 @@ function fnsave(c: Cpu, i: Insn): void {
 }
 
 function frstor(c: Cpu, i: Insn): void {
+  checkPending(c, i);
   const a = ea(c, i);
   const n = envSize(i);
   const apply = loadEnv(c, a, n);
