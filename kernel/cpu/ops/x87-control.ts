@@ -1,11 +1,10 @@
 /**
  * x87 control instructions: fninit, fnclex, fldcw/fnstcw, fnstsw (m16 and AX), fnstenv/fldenv
- * (the 28-byte 32-bit protected-mode image 64-bit mode uses; 14 bytes with 66), fnsave/frstor (108
- * bytes; 94 with 66), fwait,
- * and the 8087/287 leftovers that are no-ops on later CPUs (fneni, fndisi, fnsetpm). The "no-wait"
- * forms do not deliver pending exceptions (fldcw, fldenv and frstor do); the waiting forms
- * (fstcw = fwait; fnstcw) get that from the separate 9B fwait. ES/B track "an unmasked exception flag is set" whenever FCW or
- * FSW is loaded.
+ * (the 28-byte 32-bit protected-mode image 64-bit mode uses; 14 bytes with 66), fnsave/frstor
+ * (108 bytes; 94 with 66), fwait, and the 8087/287 leftovers that are no-ops on later CPUs (fneni,
+ * fndisi, fnsetpm). The "no-wait" forms do not deliver pending exceptions (fldcw, fldenv and
+ * frstor do); the waiting forms (fstcw = fwait; fnstcw) get that from the separate 9B fwait.
+ * ES/B track "an unmasked exception flag is set" whenever FCW or FSW is loaded.
  */
 
 import type { Cpu } from '../state.js';
