@@ -2,7 +2,7 @@
 // lanes, operand memory and general registers are seeded with the values that break SSE
 // implementations (signed zeros, infinities, quiet and signalling NaNs with payloads, denormals,
 // integer-range edges, rounding ties, exponents at the over/underflow boundaries), random MXCSR
-// (sticky flags, rounding modes, DAZ, FZ), and the instruction encoded for a register or memory
+// (sticky flags, rounding modes, DAZ, FZ, unmasked exceptions), and the instruction encoded for a register or memory
 // operand (aligned, misaligned, or crossing into the unmapped page after scratch memory).
 import { State, SCRATCH, SCRATCH_SIZE } from './record.js';
 import type { Form as SseForm, Lanes } from './sse-forms.js';
@@ -95,6 +95,8 @@ export function makeCase(r: R, f: SseForm, mem: boolean, w: boolean, st: State):
   for (let n = 0; n < 16; n++) if (n !== 4) st.gpr[n] = genGpr(r);
   const mx = r.int(20);
   st.mxcsr = 0x1f80 | (mx < 4 ? r.int(64) : 0) | (mx === 5 || mx === 6 ? r.int(4) << 13 : 0) | (mx === 7 ? 0x40 : 0) | (mx === 8 ? 0x8000 : 0) | (mx === 9 ? 0x8040 | r.int(64) : 0);
+  // Some exceptions unmasked (#XM: SIGFPE, destination unchanged), with or without stale flags.
+  if (mx === 10 || mx === 11) st.mxcsr = (0x1f80 & ~((1 + r.int(63)) << 7)) | (mx === 11 ? r.int(64) & r.int(64) : 0) | (r.int(4) << 13);
   const code: number[] = [];
   if (f.pfx !== null) code.push(f.pfx);
   const reg = f.reg === 'x' ? r.int(16) : f.reg === 'g' ? r.pick(GPRS) : f.reg;

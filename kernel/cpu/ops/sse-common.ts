@@ -284,3 +284,11 @@ export function endFp(c: Cpu, i: Insn, f: number, n: number): void {
   const code = err & MX_IE ? FPE_FLTINV : err & MX_ZE ? FPE_FLTDIV : err & MX_OE ? FPE_FLTOVF : err & (MX_DE | MX_UE) ? FPE_FLTUND : FPE_FLTRES;
   throw new GuestFault(SIGFPE, code, i.addr, 'SIMD floating-point exception');
 }
+
+/** The exact value x + e (x a double, e the sign of the rest) needs more than 24 bits. */
+export function inexact24(x: number, e: number): boolean {
+  if (e !== 0) return true;
+  // A subnormal double becomes normal (exactly); then the low 29 fraction bits must be zero.
+  BF64[0] = Math.abs(x) < 2 ** -1000 ? x * 2 ** 600 : x;
+  return (BI32[0] & 0x1fffffff) !== 0;
+}

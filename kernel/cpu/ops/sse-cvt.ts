@@ -15,7 +15,7 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F, S_DQ } from '../optable.js';
 import { ea } from '../operands.js';
 import {
-  S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32, sumErr, roundDir, toOdd, roundDir32, overflowTo, MAX32, towardZero, tiny32, below2p128, beginFp, endFp,
+  S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32, sumErr, roundDir, toOdd, roundDir32, overflowTo, MAX32, towardZero, tiny32, below2p128, beginFp, endFp, inexact24,
   MX_IE, MX_DE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ, MX_RC_SHIFT, MX_UM, MX_OM,
 } from './sse-common.js';
 
@@ -153,15 +153,15 @@ function d2f(c: Cpu, X: Int32Array, k: number, hi: number, lo: number, x: number
       }
     }
   }
-  // FZ flushes a tiny result (tiny after rounding, as UE); an unmasked UE reports any tiny
-  // result (unlike the arithmetic, the host keeps PE here).
+  // FZ flushes a tiny result (tiny after rounding, as UE). Unmasked UE: any tiny result, and PE
+  // only if the value needs more than 24 bits (the IEEE trap view); likewise for unmasked OE.
   const tiny = (r !== 0 && Math.abs(r) < MIN_NORMAL32) || (fl & MX_UE) !== 0;
-  if (tiny && !(c.mxcsr & MX_UM)) fl |= MX_UE;
+  if (tiny && !(c.mxcsr & MX_UM)) fl = (fl & ~MX_PE) | MX_UE | (inexact24(x, 0) ? MX_PE : 0);
   else if (c.mxcsr & MX_FZ && tiny) {
     r = x < 0 ? -0 : 0;
     fl |= MX_UE | MX_PE;
   }
-  if (fl & MX_OE && !(c.mxcsr & MX_OM)) fl &= ~MX_PE;
+  if (fl & MX_OE && !(c.mxcsr & MX_OM)) fl = (fl & ~MX_PE) | (inexact24(x, 0) ? MX_PE : 0);
   BF[0] = r;
   X[k] = BI[0];
   return fl;

@@ -22,7 +22,7 @@ import type { Insn } from '../insn.js';
 import { defPfx, MAP_0F } from '../optable.js';
 import {
   S32, SF64, SF32, BF64, BI32, src128, src64, src32, isSNaN64, isSNaN32,
-  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr, roundDir, roundDir32, overflowTo, MAX32, MAX64, towardZero, tiny32, below2p128, beginFp, endFp,
+  isDen64, isDen32, propNaN64, propNaN32, QNAN64_HI, QNAN32, sumErr, mulErr, roundDir, roundDir32, overflowTo, MAX32, MAX64, towardZero, tiny32, below2p128, beginFp, endFp, inexact24,
   MX_IE, MX_DE, MX_ZE, MX_OE, MX_UE, MX_PE, MX_DAZ, MX_FZ, MX_UM, MX_OM,
 } from './sse-common.js';
 
@@ -97,6 +97,21 @@ function divFlags64(a: number, b: number, r: number, rc: number): number {
   if (rem === 0) return 0;
   const q = ma / mb, qh = q * mb, qrem = ma - qh - mulErr(q, mb, qh);
   return Math.abs(roundDir(q, mb > 0 ? qrem : -qrem, rc)) < 2 ** (-1022 - K) ? MX_UE | MX_PE : MX_PE;
+}
+
+/** The exact a op b (op ADD/SUB with b already negated, MUL, DIV) needs more than 53 bits. */
+function inexact53(op: number, a: number, b: number): boolean {
+  if (op === ADD || op === SUB) {
+    const s = a + b;
+    if (s - s === 0) return sumErr(a, b, s) !== 0;
+    const ha = a / 2, hb = b / 2;
+    return sumErr(ha, hb, ha + hb) !== 0;
+  }
+  if (op !== MUL && op !== DIV) return false;
+  const ma = frexp(a), mb = frexp(b);
+  if (op === MUL) return mulErr(ma, mb, ma * mb) !== 0;
+  const q = ma / mb, h = q * mb;
+  return ma - h - mulErr(q, mb, h) !== 0;
 }
 
 /**
@@ -211,14 +226,16 @@ function lane64(c: Cpu, op: number, k: number, s: number): number {
   }
   // FZ flushes a tiny result (tiny after rounding, as UE: the host flushes a product of exactly
   // 2^-1022 * (1 - 2^-53), and not one that rounds to 2^-1022 at 53 bits).
-  // An unmasked UE is raised by any tiny result, exact or not, and without PE.
+  // An unmasked UE is raised by any tiny result, exact or not; then (and for an unmasked OE) PE
+  // says whether the result needed rounding at full precision with an unbounded exponent, as the
+  // IEEE trap handler would see it.
   const tiny = (r !== 0 && Math.abs(r) < MIN_NORMAL) || (fl & MX_UE) !== 0;
-  if (tiny && !(mx & MX_UM)) fl = (fl & ~MX_PE) | MX_UE;
+  if (tiny && !(mx & MX_UM)) fl = (fl & ~MX_PE) | MX_UE | (inexact53(op, a, b) ? MX_PE : 0);
   else if (mx & MX_FZ && tiny) {
     r = r < 0 || (r === 0 && 1 / r < 0) ? -0 : 0;
     fl |= MX_UE | MX_PE;
   }
-  if (fl & MX_OE && !(mx & MX_OM)) fl &= ~MX_PE;
+  if (fl & MX_OE && !(mx & MX_OM)) fl = (fl & ~MX_PE) | (inexact53(op, a, b) ? MX_PE : 0);
   c.XF64[k >> 1] = r;
   return fl | de;
 }
@@ -301,12 +318,12 @@ function lane32(c: Cpu, op: number, k: number, s: number): number {
     }
     // FZ: flush a tiny result; an unmasked UE reports any tiny result, without PE (see lane64).
     const tiny = (r !== 0 && Math.abs(r) < MIN_NORMAL32) || (fl & MX_UE) !== 0;
-    if (tiny && !(mx & MX_UM)) fl = (fl & ~MX_PE) | MX_UE;
+    if (tiny && !(mx & MX_UM)) fl = (fl & ~MX_PE) | MX_UE | (inexact24(d, e) ? MX_PE : 0);
     else if (mx & MX_FZ && tiny) {
       r = d < 0 ? -0 : 0;
       fl |= MX_UE | MX_PE;
     }
-    if (fl & MX_OE && !(mx & MX_OM)) fl &= ~MX_PE;
+    if (fl & MX_OE && !(mx & MX_OM)) fl = (fl & ~MX_PE) | (inexact24(d, e) ? MX_PE : 0);
   }
   c.XF32[k] = r;
   return fl | de;
