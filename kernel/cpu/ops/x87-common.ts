@@ -44,6 +44,11 @@ export function xreg(op: number, reg: number, rm: number, name: string, fn: Hand
 }
 
 function dispatch(c: Cpu, i: Insn): void {
+  // Already resolved (a caller that captured this row handler before the patch, e.g. the JIT).
+  if (i.fn !== dispatch) {
+    i.fn(c, i);
+    return;
+  }
   const op = i.op - 0xd8;
   let h: Handler | undefined;
   if (i.rm >= 0) {
