@@ -57,6 +57,12 @@ function int3(c: Cpu, i: Insn): void {
   throw new GuestFault(SIGTRAP, SI_KERNEL, 0, 'int3');
 }
 
+/** int n: vector 3 is open to user mode (as int3, a trap); the others fault (#GP). */
+function intN(c: Cpu, i: Insn): void {
+  if (i.imm === 3) int3(c, i);
+  else gp(c, i);
+}
+
 function clc(c: Cpu): void { setSomeFlags(c, CF, 0); }
 function stc(c: Cpu): void { setSomeFlags(c, CF, CF); }
 function cmc(c: Cpu): void { setSomeFlags(c, CF, getFlags(c) ^ CF); }
@@ -70,7 +76,7 @@ def(MAP_0F, 0xa2, { name: 'cpuid', fn: doCpuid });
 def(MAP_0F, 0x31, { name: 'rdtsc', fn: rdtsc });
 def(MAP_0F, 0x0b, { name: 'ud2', fn: ud, branch: true });
 def(MAP_1, 0xf4, { name: 'hlt', fn: gp, branch: true });
-def(MAP_1, 0xcd, { name: 'int', fn: gp, imm: I_UB, branch: true });
+def(MAP_1, 0xcd, { name: 'int', fn: intN, imm: I_UB, branch: true });
 def(MAP_1, 0xcc, { name: 'int3', fn: int3, branch: true });
 // 0F 18..1F: prefetch hints and the reserved-nop space (nopw, endbr64 = F3 0F 1E FA).
 for (let op = 0x18; op <= 0x1f; op++) def(MAP_0F, op, { name: 'nop', fn: nop, modrm: true });
