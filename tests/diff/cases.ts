@@ -323,7 +323,10 @@ existing.push(
 for (const [name, code] of [
   ['cs nopw', [0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0]], ['endbr64', [0xf3, 0x0f, 0x1e, 0xfa]],
   ['pause', [0xf3, 0x90]], ['ud2', [0x0f, 0x0b]], ['hlt', [0xf4]], ['int3', [0xcc]], ['int 0x41', [0xcd, 0x41]], ['int 3 (CD 03)', [0xcd, 0x03]],
-  ['cld', [0xfc]], ['std', [0xfd]], ['lock on a register (#UD)', [0xf0, 0x01, 0xc0]], ['xchg ax,ax', [0x66, 0x90]], ['rep ret-style nop', [0xf3, 0x48, 0x90]],
+  ['cld', [0xfc]], ['std', [0xfd]],
+  // Invalid in 64-bit mode (#UD): push/pop es, daa, aaa, pusha, aam, salc, into, grp1 alias 82.
+  ['push es (#UD)', [0x06]], ['daa (#UD)', [0x27]], ['aaa (#UD)', [0x37]], ['pusha (#UD)', [0x60]],
+  ['aam (#UD)', [0xd4, 0x0a]], ['salc (#UD)', [0xd6]], ['into (#UD)', [0xce]], ['82 /0 (#UD)', [0x82, 0xc0, 0x01]], ['lock on a register (#UD)', [0xf0, 0x01, 0xc0]], ['xchg ax,ax', [0x66, 0x90]], ['rep ret-style nop', [0xf3, 0x48, 0x90]],
 ] as const) {
   existing.push({ name, cases: 20, make: () => ({ code: [...code], flags: ARITH }) });
 }
