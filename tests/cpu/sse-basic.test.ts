@@ -2,7 +2,7 @@
 // results (the exhaustive comparison against the host CPU is tests/diff/sse.test.ts).
 import { describe, expect, it } from 'vitest';
 import { Core, DATA } from './sse-util.js';
-import { SIGTRAP, SIGSEGV, SI_KERNEL } from '../../kernel/cpu/fault.js';
+import { SIGTRAP, SIGSEGV, SIGFPE, SI_KERNEL } from '../../kernel/cpu/fault.js';
 import { getFlags } from '../../kernel/cpu/flags.js';
 
 const ok = (k: Core, bytes: number[]) => expect(k.exec(bytes)?.signo).toBe(SIGTRAP);
@@ -109,6 +109,17 @@ describe('sse float', () => {
     ok(k, [0xf2, 0x0f, 0x58, 0xc8]); // addsd xmm1, xmm0
     expect(k.x(1).slice(0, 2)).toEqual([1, 0x7ff80000]);
     expect(k.cpu.mxcsr & 1).toBe(1);
+  });
+
+  it('an unmasked divide-by-zero faults (SIGFPE, FPE_FLTDIV) and leaves the destination alone', () => {
+    const k = new Core();
+    k.cpu.mxcsr = 0x1f80 & ~0x200; // ZM clear
+    k.setXd(0, 1, 5);
+    k.setXd(1, 0);
+    const f = k.exec([0xf2, 0x0f, 0x5e, 0xc1]); // divsd xmm0, xmm1
+    expect([f?.signo, f?.code, f?.addr]).toEqual([SIGFPE, 3, 0x400000]);
+    expect(k.xd(0)).toEqual([1, 5]);
+    expect(k.cpu.mxcsr & 0x3f).toBe(0x4);
   });
 
   it('ucomisd sets ZF PF CF on unordered', () => {

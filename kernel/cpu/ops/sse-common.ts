@@ -2,7 +2,9 @@
  * Shared machinery of the SSE families: the scratch source operand every SSE handler reads
  * through, 128/64/32-bit loads and stores with the legacy-SSE alignment rule (#GP on a misaligned
  * m128, reported by Linux as SIGSEGV/SI_KERNEL with si_addr 0), MXCSR bits, and the IEEE helpers
- * (NaN classification and quieting, next-up/down, round-to-odd) the float families share.
+ * (NaN classification and quieting, next-up/down, round-to-odd, directed rounding, tininess and
+ * overflow tests) the float families share, and #XM: an unmasked SIMD floating-point exception,
+ * which Linux delivers as SIGFPE (beginFp/endFp).
  *
  * Why a scratch source: copying the source operand (register or memory) into S first costs four
  * int moves, removes every dst==src aliasing hazard, lets a memory fault happen before any
