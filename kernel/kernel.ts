@@ -21,7 +21,8 @@ import { Vfs } from './vfs/vfs.js';
 import { Process, Task, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD, ExitInfo, SIG_DFL, SIG_IGN } from './process.js';
 import { FdTable } from './fdtable.js';
 import { prepareExec, initialRegs } from './exec.js';
-import { retireProcess } from './lifecycle.js';
+import { retireProcess, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
+import { futexWake } from './futex.js';
 import { ExecFormatError } from './loader/elf.js';
 import { S_IFMT, S_IFREG } from './vfs/file.js';
 import { E } from '../compat/errno.js';
@@ -161,6 +162,48 @@ export class Kernel {
   /** The core no longer holds t's registers: the next switch loads them from t.regs. */
   forgetCore(t: Task): void {
     if (this.onCore === t) this.onCore = null;
+  }
+
+  /** clone(CLONE_THREAD): a new task of t's process, starting where t is, on its own stack. */
+  cloneThread(t: Task, a: CloneArgs): number {
+    const p = t.proc;
+    const tid = this.allocPid();
+    const ct = new Task(tid, p);
+    p.tasks.push(ct);
+    this.copyCoreRegs(ct);
+    this.setTaskReg(ct, 0, 0);
+    if (a.stack) this.setTaskReg(ct, 4, a.stack);
+    if (a.flags & CLONE_SETTLS) ct.regs.fsBase = a.tls;
+    ct.sigmaskLo = t.sigmaskLo;
+    ct.sigmaskHi = t.sigmaskHi;
+    if (a.flags & CLONE_PARENT_SETTID && a.parentTid) p.mem.write32(a.parentTid, tid);
+    if (a.flags & CLONE_CHILD_SETTID && a.childTid) p.mem.write32(a.childTid, tid);
+    if (a.flags & CLONE_CHILD_CLEARTID) ct.clearChildTid = a.childTid;
+    this.makeRunnable(ct);
+    return tid;
+  }
+
+  /**
+   * exit(2) of one thread: its clear_child_tid word is zeroed and futex-woken (pthread_join
+   * waits there); the last thread's exit ends the process.
+   */
+  exitTask(t: Task, code: number): void {
+    const p = t.proc;
+    if (p.tasks.filter((x) => x.state !== TASK_DEAD).length <= 1) {
+      this.exitProcess(p, { code, signal: null, core: false });
+      return;
+    }
+    t.state = TASK_DEAD;
+    if (this.onCore === t) this.onCore = null;
+    if (t.clearChildTid) {
+      try {
+        p.mem.write32(t.clearChildTid, 0);
+        futexWake(p.mem, t.clearChildTid, 1);
+      } catch (e) {
+        if (!(e instanceof GuestFault)) throw e;
+      }
+    }
+    p.tasks = p.tasks.filter((x) => x !== t);
   }
 
   /** Wakes the parent of a vfork child (the child exec'd or exited). */

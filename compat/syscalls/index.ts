@@ -5,12 +5,14 @@
 
 import './sys-rw.js';
 import './sys-file.js';
+import './sys-dirs.js';
 import './sys-fsmeta.js';
 import './sys-mm.js';
 import './sys-proc.js';
 import './sys-time.js';
 import './sys-signal.js';
 import './sys-process.js';
+import './sys-futex.js';
 import { TABLE } from './registry.js';
 import { SysArgs } from './args.js';
 import { E } from '../errno.js';

@@ -10,10 +10,9 @@ import { RLIM_INFINITY } from '../../kernel/process.js';
 import type { Process } from '../../kernel/process.js';
 
 sys('exit', ['int'], (k, t, a) => {
-  // Without threads, the calling thread is the last one: its exit ends the process.
-  k.exitProcess(t.proc, { code: a.int(0) & 0xff, signal: null, core: false });
+  k.exitTask(t, a.int(0) & 0xff);
   return 0;
-}, { status: 'partial', note: 'ends the whole process (threads come with futexes)' });
+});
 
 sys('exit_group', ['int'], (k, t, a) => {
   k.exitProcess(t.proc, { code: a.int(0) & 0xff, signal: null, core: false });

@@ -23,7 +23,10 @@ const CSIGNAL = 0xff;
 
 /** Starts the child of a fork-like clone; the parent gets its pid (after it execs, for vfork). */
 function doClone(k: Kernel, t: Task, a: CloneArgs): number | Promise<number> {
-  if (a.flags & CLONE_THREAD) return -E.ENOSYS; // threads arrive with futexes (the process issue)
+  if (a.flags & CLONE_THREAD) {
+    if (!(a.flags & CLONE_SIGHAND) || !(a.flags & CLONE_VM)) return -E.EINVAL;
+    return k.cloneThread(t, a);
+  }
   if (a.flags & CLONE_SIGHAND && !(a.flags & CLONE_VM)) return -E.EINVAL;
   if (a.flags & CLONE_NEWNS) return -E.EPERM;
   const child = forkProcess(k, t, a);
@@ -41,7 +44,7 @@ sys('fork', [], (k, t) => doClone(k, t, { flags: SIGCHLD, stack: 0, parentTid: 0
 sys('vfork', [], (k, t) => doClone(k, t, { flags: CLONE_VM | CLONE_VFORK | SIGCHLD, stack: 0, parentTid: 0, childTid: 0, tls: 0 }));
 sys('clone', ['hex', 'ptr', 'ptr', 'ptr', 'hex'], (k, t, a) =>
   doClone(k, t, { flags: a.u64(0) % 2 ** 32, stack: a.ptr(1), parentTid: a.ptr(2), childTid: a.ptr(3), tls: a.u64(4) }),
-  { status: 'partial', note: 'processes (fork, vfork, posix_spawn); CLONE_THREAD is ENOSYS until futexes' });
+  { status: 'partial', note: 'processes and threads; no namespaces, no ptrace' });
 sys('clone3', ['ptr', 'size'], (k, t, a) => {
   const m = t.proc.mem;
   const p = a.ptr(0);
