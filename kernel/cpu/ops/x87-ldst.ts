@@ -52,6 +52,7 @@ function pushLoaded(c: Cpu, v: F80): void {
   const x = c.x87;
   fx.deGoesOn = true;
   if (full(x)) {
+    // Stack overflow wins: the conversion's own flags are not reported.
     fx.flags &= ~0x3f;
     push(x, v);
   } else if (ok(x, IE | ZE)) push(x, v);

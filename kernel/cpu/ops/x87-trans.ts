@@ -8,9 +8,11 @@
 
 import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
-import { xreg, begin, commit, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, full, rcOf, fx } from './x87-common.js';
 import {
-  F80, IE, ZE, C1, C2, INDEFINITE, J, BIAS, kind, sign, mk, zero, inf, lsbExp, bitlen, round80, nan1, nan2, invalid, mul as fmul,
+  xreg, begin, commit, commitArith, ok, getST, setST, push, pop, isEmpty, underflow, overflow, full, rcOf, fx,
+} from './x87-common.js';
+import {
+  F80, ZE, C1, C2, INDEFINITE, J, BIAS, kind, sign, mk, zero, inf, lsbExp, bitlen, round80, nan1, nan2, invalid, mul as fmul,
   K_ZERO, K_INF,
 } from './x87-float.js';
 import * as B from './x87-bigfloat.js';
@@ -91,8 +93,13 @@ function twoResults(which: 'sincos' | 'tan') {
   return (c: Cpu, i: Insn): void => {
     const x = begin(c, i);
     if (isEmpty(x, 0) || full(x)) {
-      if (isEmpty(x, 0)) underflow(); else fx.flags |= IE | 0x40, fx.up = 1;
-      if (ok(x)) { setST(x, 0, INDEFINITE); push(x, INDEFINITE); fx.flags |= 0; }
+      // Stack fault: both results are the indefinite (masked response).
+      if (isEmpty(x, 0)) underflow();
+      else overflow();
+      if (ok(x)) {
+        setST(x, 0, INDEFINITE);
+        push(x, INDEFINITE);
+      }
       commit(x, C1 | C2, fx.up ? C1 : 0);
       return;
     }
@@ -101,6 +108,7 @@ function twoResults(which: 'sincos' | 'tan') {
     if (a === 'c2') { commit(x, C1 | C2, C2); return; }
     let r0: F80, r1: F80;
     const rc = rcOf(x);
+    // NaN or invalid operand: the NaN goes to both registers; tan(±0) = ±0 and cos(±0) = 1.
     if ('se' in a) { r0 = a; r1 = a; }
     else if (kind(v) === K_ZERO) { r1 = v; r0 = ONE80; }
     else {
@@ -117,7 +125,6 @@ function twoResults(which: 'sincos' | 'tan') {
         r1 = toF80(sv, rc);
       }
     }
-    if (which === 'tan') { r0 = 'se' in a ? a : ONE80; }
     if (ok(x)) { setST(x, 0, r1); push(x, r0); }
     commit(x, C1 | C2, fx.flags & 0x20 && fx.up ? C1 : 0);
   };
