@@ -5,9 +5,11 @@
  * the Insn to call it directly from then on), register-stack access, stack faults, and committing
  * an instruction's exception flags and condition codes to the status word.
  *
- * Unmasked exceptions: the flag is set along with ES/B, the destination is not written for
- * IE/ZE/DE (as the hardware does), and the next waiting x87 instruction raises SIGFPE. Unmasked
- * OE/UE deliver the masked result rather than the exponent-biased one.
+ * Unmasked exceptions, as measured on the hardware: the flag is set along with ES/B and the next
+ * waiting x87 instruction raises SIGFPE. An unmasked IE or ZE leaves the destination (and the
+ * stack pointer) alone; an unmasked DE stops the operation before it computes (only DE is
+ * reported) except for loads and compares; unmasked OE/UE deliver the exponent-biased result
+ * (+-24576) to registers and store nothing to memory (x87-float.ts roundTo).
  */
 
 import type { Cpu } from '../state.js';

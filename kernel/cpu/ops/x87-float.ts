@@ -8,6 +8,8 @@
  *
  * Exceptions raised by an operation accumulate in `fx.flags` (FSW bit layout); `fx.up` is 1
  * when the last rounding increased the magnitude. Callers clear both before each operation.
+ * BigInt is used for the significand arithmetic: the x87 is far from the interpreter's hot path
+ * and exactness is what matters here.
  */
 
 export interface F80 {
