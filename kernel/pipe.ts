@@ -67,7 +67,20 @@ export class Pipe {
   }
 }
 
-export class PipeReader extends OpenFile {
+export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+export const POLLRDNORM = 0x40, POLLWRNORM = 0x100;
+
+/** Files whose readiness can change: poll/select ask them and wait on their queues. */
+export interface Pollable {
+  poll(): number;
+  pollQueues(): WaitQueue[];
+}
+
+export function isPollable(f: unknown): f is Pollable {
+  return typeof (f as Pollable).poll === 'function';
+}
+
+export class PipeReader extends OpenFile implements Pollable {
   constructor(readonly pipe: Pipe, flags: number) {
     super(O_RDONLY | (flags & O_NONBLOCK), `pipe:[${pipe.ino}]`);
     pipe.readers++;
@@ -85,13 +98,19 @@ export class PipeReader extends OpenFile {
   override stat(): HostStat {
     return this.pipe.stat();
   }
+  poll(): number {
+    return (this.pipe.length > 0 ? POLLIN | POLLRDNORM : 0) | (this.pipe.writers === 0 ? POLLHUP : 0);
+  }
+  pollQueues(): WaitQueue[] {
+    return [this.pipe.readable];
+  }
   override release(): void {
     this.pipe.readers--;
     this.pipe.writable.notify();
   }
 }
 
-export class PipeWriter extends OpenFile {
+export class PipeWriter extends OpenFile implements Pollable {
   /** Bytes of the current write already in the pipe (a large write proceeds in parts). */
   constructor(readonly pipe: Pipe, flags: number) {
     super(O_WRONLY | (flags & O_NONBLOCK), `pipe:[${pipe.ino}]`);
@@ -117,6 +136,14 @@ export class PipeWriter extends OpenFile {
   }
   override stat(): HostStat {
     return this.pipe.stat();
+  }
+  poll(): number {
+    const p = this.pipe;
+    if (p.readers === 0) return POLLERR | POLLOUT;
+    return p.capacity - p.length >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+  }
+  pollQueues(): WaitQueue[] {
+    return [this.pipe.writable];
   }
   override release(): void {
     this.pipe.writers--;

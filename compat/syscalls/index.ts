@@ -13,6 +13,7 @@ import './sys-time.js';
 import './sys-signal.js';
 import './sys-process.js';
 import './sys-futex.js';
+import './sys-poll.js';
 import { TABLE } from './registry.js';
 import { SysArgs } from './args.js';
 import { E } from '../errno.js';
