@@ -3,7 +3,7 @@
 //
 // Conventions (chosen here, mirroring a POSIX shell's "cannot execute" / "not found"):
 //  - a file that cannot be executed (not ELF, empty, shell script without a shebang, truncated
-//    headers, wrong e_machine, dynamically linked) -> exit status 126 and exactly one stderr
+//    headers, wrong e_machine) -> exit status 126 and exactly one stderr
 //    line starting with `rustos: `, nothing on stdout;
 //  - a program file that does not exist -> exit status 127, same one-line `rustos: ` error;
 //  - a binary truncated after its headers may instead die like the native kernel makes it die
@@ -183,8 +183,12 @@ describe('bad input: files rustos cannot execute', () => {
   });
   // Until dynamic linking lands: a clear refusal naming the dynamic linker / PT_INTERP.
   // The dynamic-linking work changes this expectation to "prints hello, exit 0".
-  rustosOnly('a dynamically linked binary -> 126 mentioning the dynamic linker', async () => {
-    assertCannotExecute(await emulate(files.dynamic), 126, /dynamic|interp/i);
+  // Dynamic linking has landed: a dynamic binary is not bad input any more, it runs like natively.
+  it('a dynamically linked binary runs as natively (PT_INTERP loads the dynamic linker)', async () => {
+    const r = await emulate(files.dynamic);
+    assertNoStackTrace(r);
+    expect(describeStatus(r), r.stderr.toString()).toBe('exit 0');
+    expect(r.stdout.toString()).toBe('hello\n');
   });
   rustosOnly('the control: the same binary intact runs', async () => {
     const r = await emulate(files.hello);
