@@ -54,6 +54,8 @@ export interface Host {
   fstat(fd: number): HostStat | number;
   /** Reads at pos (or the file position when pos is null); returns bytes read. */
   read(fd: number, buf: Uint8Array, pos: number | null): number;
+  /** The current file offset of a host fd (shared with the process that opened it). */
+  fdOffset(fd: number): number;
   write(fd: number, buf: Uint8Array, pos: number | null): number;
   /** A read that may wait (terminals, pipes): calls back with bytes read or -errno. */
   readAsync(fd: number, buf: Uint8Array, done: (n: number) => void): void;

@@ -125,6 +125,15 @@ export class NodeHost implements Host {
       return errno(e);
     }
   }
+  fdOffset(fd: number): number {
+    // Node has no lseek; Linux tells a descriptor's offset in /proc/self/fdinfo.
+    try {
+      const m = /^pos:\s*(\d+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+      return m ? Number(m[1]) : 0;
+    } catch {
+      return 0;
+    }
+  }
   write(fd: number, buf: Uint8Array, pos: number | null): number {
     for (;;) {
       try {

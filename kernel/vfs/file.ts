@@ -80,6 +80,12 @@ export class HostFile extends OpenFile {
   private dirents: HostDirent[] | null = null;
   /** Whether closing it closes the host fd (not for the inherited stdin/stdout/stderr). */
   private readonly owned: boolean;
+  /**
+   * An inherited descriptor shares its file offset with whoever started rustos (a shell's
+   * `> out` or `< in`): sequential reads and writes then go through the host's own offset so
+   * the shell sees it advance. Only an explicit lseek switches to an offset of our own.
+   */
+  private hostOffset: boolean;
 
   constructor(host: Host, fd: number, flags: number, path: string, hostPath: string, owned = true) {
     super(flags, path);
@@ -91,6 +97,8 @@ export class HostFile extends OpenFile {
     const fmt = typeof st === 'number' ? 0 : st.mode & S_IFMT;
     this.seekable = fmt === S_IFREG || fmt === S_IFDIR || fmt === S_IFBLK;
     this.isDir = fmt === S_IFDIR;
+    this.hostOffset = !owned && this.seekable && !this.isDir;
+    if (this.hostOffset) this.pos = host.fdOffset(fd);
   }
 
   override read(buf: Uint8Array, pos: number | null): MaybeAsync {
@@ -99,7 +107,7 @@ export class HostFile extends OpenFile {
       if (pos !== null) return -E.ESPIPE;
       return new Promise((resolve) => this.host.readAsync(this.fd, buf, resolve));
     }
-    const n = this.host.read(this.fd, buf, pos ?? this.pos);
+    const n = this.host.read(this.fd, buf, pos ?? (this.hostOffset ? null : this.pos));
     if (n > 0 && pos === null) this.pos += n;
     return n;
   }
@@ -107,6 +115,11 @@ export class HostFile extends OpenFile {
   override write(buf: Uint8Array, pos: number | null): MaybeAsync {
     if (this.isDir) return -E.EISDIR;
     if (!this.seekable) return pos !== null ? -E.ESPIPE : this.host.write(this.fd, buf, null);
+    if (this.hostOffset && pos === null) {
+      const n = this.host.write(this.fd, buf, null);
+      if (n > 0) this.pos = this.host.fdOffset(this.fd);
+      return n;
+    }
     if (this.flags & O_APPEND && pos === null) {
       const st = this.host.fstat(this.fd);
       if (typeof st !== 'number') this.pos = st.size;
@@ -130,6 +143,11 @@ export class HostFile extends OpenFile {
       if (typeof st === 'number') return st;
       base = st.size;
     } else return -E.EINVAL;
+    if (this.hostOffset) {
+      if (whence === SEEK_CUR && off === 0) return (this.pos = this.host.fdOffset(this.fd));
+      if (whence === SEEK_CUR) base = this.host.fdOffset(this.fd);
+      this.hostOffset = false; // Node cannot move the host's offset: from now on we keep our own
+    }
     const p = base + off;
     if (p < 0) return -E.EINVAL;
     if (this.isDir && p === 0) this.dirents = null;
