@@ -21,3 +21,7 @@ import './sse-fcmp.js';
 import './sse-cvt.js';
 import './sse-misc.js';
 import './x87.js';
+import './mmx-int.js';
+import './mmx-mov.js';
+import './mmx-shuf.js';
+import './mmx-cvt.js';
