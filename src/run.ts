@@ -11,10 +11,15 @@ import { formatSyscall } from '../compat/strace.js';
 import { FdTable } from '../kernel/fdtable.js';
 import { HostFile, O_RDONLY, O_WRONLY, O_RDWR } from '../kernel/vfs/file.js';
 import { ERRNO_TEXT } from '../compat/errno.js';
+import { setupNamespace, parseBind, normalize, type Bind } from '../kernel/vfs/namespace.js';
+import { homedir } from 'node:os';
 import type { ExitInfo, Task } from '../kernel/process.js';
 
 export interface RunOptions {
-  root: string;
+  /** --root DIR: run in DIR alone. Absent: the default overlay over the host's "/". */
+  root?: string;
+  /** --bind HOST[:GUEST] specs. */
+  binds?: string[];
   strace: boolean;
   program: string;
   args: string[];
@@ -45,7 +50,22 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   if (jit !== undefined) setJitThreshold(jit === 'off' || jit === '0' ? Infinity : Math.max(1, Number(jit) || 40));
   const host = new NodeHost();
   const memMb = Number(o.env.RUSTOS_MEM_MB) > 0 ? Number(o.env.RUSTOS_MEM_MB) : 2048;
-  const k = new Kernel({ host, root: o.root, syscalls: dispatch, memoryMb: memMb });
+  const k = new Kernel({ host, root: o.root ?? '/', syscalls: dispatch, memoryMb: memMb });
+  const binds: Bind[] = [];
+  if (o.root === undefined) {
+    // The user's own places pass straight through the overlay, read-write.
+    const home = o.env.HOME;
+    if (home && home.startsWith('/') && normalize(home) !== '/') binds.push({ host: normalize(home), guest: normalize(home) });
+    binds.push({ host: '/tmp', guest: '/tmp' });
+    if (normalize(o.cwd) !== '/') binds.push({ host: normalize(o.cwd), guest: normalize(o.cwd) });
+  }
+  for (const spec of o.binds ?? []) {
+    const b = parseBind(spec, o.cwd);
+    if (typeof b === 'string') throw new StartError(`rustos: ${b}`, 125);
+    binds.push(b);
+  }
+  const upper = o.env.RUSTOS_ROOT || `${o.env.HOME || homedir()}/.local/share/rustos/root`;
+  setupNamespace(k, { root: o.root, upper: o.root === undefined ? upper : undefined, binds, tmpfsTmp: o.env.RUSTOS_TMPFS_TMP === '1' });
   if (o.strace) {
     let regs: bigint[] = [];
     k.straceEnter = () => {
@@ -61,7 +81,7 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
     const flags = host.isatty(fd) ? O_RDWR : modes[fd];
     fds.install(fd, new HostFile(host, fd, flags, `/dev/fd/${fd}`, `/dev/fd/${fd}`, false), false);
   }
-  const cwd = guestCwd(o.root, o.cwd);
+  const cwd = o.root === undefined ? normalize(o.cwd) : guestCwd(o.root, o.cwd);
   const path = o.program.includes('/') ? o.program : findInPath(k, o.program, o.env.PATH ?? '/usr/bin:/bin', cwd);
   const argv = [o.program, ...o.args].map((s) => enc.encode(s));
   const envp = Object.entries(o.env).filter(([, v]) => v !== undefined).map(([kk, v]) => enc.encode(`${kk}=${v}`));

@@ -5,7 +5,7 @@
 
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Task } from '../../kernel/process.js';
-import type { Resolved } from '../../kernel/vfs/vfs.js';
+import type { Resolved, WalkOptions } from '../../kernel/vfs/vfs.js';
 import { HostFile, S_IFMT, S_IFDIR } from '../../kernel/vfs/file.js';
 import { E } from '../errno.js';
 
@@ -35,11 +35,17 @@ export function dirOf(t: Task, dirfd: number, path: string): string | number {
   return f.path;
 }
 
-/** Resolves (dirfd, path) fully. */
-export function resolveAt(k: Kernel, t: Task, dirfd: number, path: string, follow: boolean): Resolved | number {
+/** Resolves (dirfd, path) fully, inside the process's root. */
+export function resolveAt(k: Kernel, t: Task, dirfd: number, path: string, follow: boolean, o?: WalkOptions): Resolved | number {
   const dir = dirOf(t, dirfd, path);
   if (typeof dir === 'number') return dir;
-  return k.vfs.resolve(path, dir, follow);
+  return k.vfs.resolve(path, dir, follow, t.proc, o);
+}
+
+/** The last component of a path as written ("" for "/"), for the calls that refuse "." and "..". */
+export function lastName(path: string): string {
+  const parts = path.split('/').filter((s) => s.length > 0);
+  return parts.length ? parts[parts.length - 1] : '';
 }
 
 /** Resolves a path argument at `addr` relative to dirfd; `must` requires the file to exist. */

@@ -64,7 +64,10 @@ export interface Host {
   mkdir(path: string, mode: number): number;
   rmdir(path: string): number;
   unlink(path: string): number;
-  rename(from: string, to: string): number;
+  /** rename with renameat2 flags: RENAME_NOREPLACE (1), RENAME_EXCHANGE (2). */
+  rename(from: string, to: string, flags?: number): number;
+  /** Creates a FIFO (S_IFIFO) or an empty regular file (S_IFREG); other types are -EPERM. */
+  mknod(path: string, mode: number, dev: number): number;
   symlink(target: Uint8Array, path: string): number;
   link(from: string, to: string): number;
   chmod(path: string, mode: number): number;

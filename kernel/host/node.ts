@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as tty from 'node:tty';
 import { randomFillSync } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import type { Host, HostStat, HostDirent, HostStatfs } from './host.js';
 import { E } from '../../compat/errno.js';
 
@@ -189,8 +190,50 @@ export class NodeHost implements Host {
   unlink(path: string): number {
     return wrap(() => fs.unlinkSync(path));
   }
-  rename(from: string, to: string): number {
+  rename(from: string, to: string, flags = 0): number {
+    if (flags & 1 /* RENAME_NOREPLACE */) {
+      const st = this.lstat(to);
+      if (typeof st !== 'number') return -E.EEXIST;
+      if (st !== -E.ENOENT) return st;
+    }
+    if (flags & 2 /* RENAME_EXCHANGE */) {
+      for (const p of [from, to]) {
+        const st = this.lstat(p);
+        if (typeof st === 'number') return st;
+      }
+      // Node has no renameat2: three renames through a fresh name in the target's directory.
+      const tmp = `${to.slice(0, to.lastIndexOf('/') + 1)}.rustos-xchg-${process.pid}-${Date.now()}`;
+      return wrap(() => {
+        fs.renameSync(to, tmp);
+        try {
+          fs.renameSync(from, to);
+        } catch (e) {
+          fs.renameSync(tmp, to);
+          throw e;
+        }
+        fs.renameSync(tmp, from);
+      });
+    }
     return wrap(() => fs.renameSync(from, to));
+  }
+  mknod(path: string, mode: number, dev: number): number {
+    void dev;
+    const type = mode & 0o170000;
+    const perm = mode & 0o7777;
+    if (type === 0o100000 || type === 0) {
+      return wrap(() => fs.closeSync(fs.openSync(path, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, perm)));
+    }
+    if (type !== 0o010000) return -E.EPERM;
+    const st = this.lstat(path);
+    if (typeof st !== 'number') return -E.EEXIST;
+    // Node cannot make FIFOs; the host's mkfifo(1) does (the path is already confined).
+    try {
+      execFileSync('mkfifo', ['-m', perm.toString(8), '--', path], { stdio: 'ignore' });
+      return 0;
+    } catch {
+      const again = this.lstat(path);
+      return typeof again === 'number' && again !== -E.ENOENT ? again : -E.EACCES;
+    }
   }
   symlink(target: Uint8Array, path: string): number {
     return wrap(() => fs.symlinkSync(Buffer.from(target), path));

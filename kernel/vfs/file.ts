@@ -6,6 +6,7 @@
  */
 
 import type { Host, HostStat, HostDirent } from '../host/host.js';
+import type { Fs } from './fs.js';
 import { E } from '../../compat/errno.js';
 import type { WouldBlock } from '../waitqueue.js';
 
@@ -17,7 +18,7 @@ export const O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100, O_TRUNC = 0x200, O
 export const O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000;
 export const O_PATH = 0x200000, O_TMPFILE = 0x410000, O_DIRECT = 0x4000;
 
-export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 
 /**
  * A result the caller must wait for: a Promise (the task parks until it settles) or WouldBlock
@@ -30,7 +31,14 @@ export abstract class OpenFile {
   flags: number;
   pos = 0;
   /** The guest path it was opened by, for /proc/PID/fd and strace. */
-  readonly path: string;
+  path: string;
+  /**
+   * The file system and relative path it was opened through: metadata changes by descriptor
+   * (fchmod, futimens) go back through the file system, so an overlay copies up first.
+   */
+  origin: { fs: Fs; rel: string } | null = null;
+  /** Run once when the last descriptor goes (flock release, tmpfs unlinked-inode cleanup). */
+  private releaseHooks: (() => void)[] | null = null;
 
   constructor(flags: number, path: string) {
     this.flags = flags;
@@ -67,7 +75,33 @@ export abstract class OpenFile {
     return 0;
   }
   /** Called when the last descriptor referring to it is closed. */
-  release(): void {}
+  release(): void {
+    this.runReleaseHooks();
+  }
+  onRelease(fn: () => void): void {
+    (this.releaseHooks ??= []).push(fn);
+  }
+  protected runReleaseHooks(): void {
+    const h = this.releaseHooks;
+    this.releaseHooks = null;
+    if (h) for (const fn of h) fn();
+  }
+  /** What /proc/PID/fd/N reads as (a path, or "pipe:[ino]" for anonymous files). */
+  linkName(): string {
+    return this.path;
+  }
+  /** FIONREAD: bytes available without waiting, or -ENOTTY when the file has no such notion. */
+  available(): number {
+    const st = this.stat();
+    if (typeof st === 'number' || (st.mode & S_IFMT) !== S_IFREG) return -E.ENOTTY;
+    return Math.max(0, st.size - this.pos);
+  }
+}
+
+/** SEEK_DATA / SEEK_HOLE on a file without holes: data everywhere, one hole at the end. */
+export function seekDataHole(off: number, whence: number, size: number): number {
+  if (off < 0 || off >= size) return -E.ENXIO;
+  return whence === SEEK_DATA ? off : size;
 }
 
 export class HostFile extends OpenFile {
@@ -142,6 +176,12 @@ export class HostFile extends OpenFile {
       const st = this.host.fstat(this.fd);
       if (typeof st === 'number') return st;
       base = st.size;
+    } else if ((whence === SEEK_DATA || whence === SEEK_HOLE) && !this.isDir) {
+      const st = this.host.fstat(this.fd);
+      if (typeof st === 'number') return st;
+      const r = seekDataHole(off, whence, st.size);
+      if (r >= 0) this.pos = r;
+      return r;
     } else return -E.EINVAL;
     if (this.hostOffset) {
       if (whence === SEEK_CUR && off === 0) return (this.pos = this.host.fdOffset(this.fd));
@@ -176,6 +216,13 @@ export class HostFile extends OpenFile {
     return this.fd;
   }
 
+  /** Inherited stdio has no guest path: ask the host what it is (a pipe, a tty, a file). */
+  override linkName(): string {
+    if (this.owned) return this.path;
+    const t = this.host.readlink(`/proc/self/fd/${this.fd}`);
+    return typeof t === 'number' ? this.path : new TextDecoder().decode(t);
+  }
+
   override truncate(len: number): number {
     return this.host.ftruncate(this.fd, len);
   }
@@ -185,6 +232,7 @@ export class HostFile extends OpenFile {
   }
 
   override release(): void {
+    this.runReleaseHooks();
     if (this.owned) this.host.close(this.fd);
   }
 }

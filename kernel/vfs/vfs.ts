@@ -1,76 +1,176 @@
 /**
- * The virtual file system's path walk: every guest path is resolved here, component by component,
- * inside the guest root. Symlinks are read and followed by the kernel (absolute targets restart at
- * the guest root, not the host's), `..` never climbs above the root, and the result is a guest
- * path plus the host path that backs it. Nothing a guest names can reach a host file outside the
- * root: the host only ever sees root + a normalized path without symlinks left to follow.
+ * The virtual file system: the mount table and the path walk. Every guest path is resolved here,
+ * component by component: at each step the mount covering the path so far is found (the longest
+ * mount point that is a prefix of it) and asked about that one component. Symlinks are read and
+ * followed by the kernel (absolute targets restart at the process's root, not the host's), `..`
+ * never climbs above that root, and a mount point's `..` is its parent in the guest tree, never
+ * the parent of the host directory behind it. File systems only ever see a path relative to their
+ * own root with every component looked up already, so nothing a guest names can leave them.
  */
 
 import type { Host, HostStat } from '../host/host.js';
+import type { Process } from '../process.js';
 import { E } from '../../compat/errno.js';
 import { S_IFMT, S_IFDIR, S_IFLNK } from './file.js';
+import { Fs } from './fs.js';
+import { HostFs } from './hostfs.js';
 
 const MAX_SYMLINKS = 40;
 const PATH_MAX = 4096;
 const NAME_MAX = 255;
 
+export interface Mount {
+  /** Guest path of the mount point ("/" for the root). */
+  point: string;
+  fs: Fs;
+}
+
+/** openat2's RESOLVE_* restrictions, and the start directory they are relative to. */
+export interface WalkOptions {
+  /** RESOLVE_IN_ROOT: this directory is the root for the walk. */
+  root?: string;
+  /** RESOLVE_BENEATH: absolute paths and climbing above the start directory are -EXDEV. */
+  beneath?: boolean;
+  /** RESOLVE_NO_SYMLINKS: any symlink to follow is -ELOOP. */
+  noSymlinks?: boolean;
+  /** RESOLVE_NO_MAGICLINKS: procfs's magic links are -ELOOP. */
+  noMagic?: boolean;
+  /** RESOLVE_NO_XDEV: crossing a mount is -EXDEV. */
+  noXdev?: boolean;
+}
+
 export interface Resolved {
   /** Normalized absolute guest path. */
   guest: string;
-  /** The host path backing it. */
+  /** The file system holding it and the path inside that file system. */
+  fs: Fs;
+  rel: string;
+  /** The host path backing it now ('' for synthetic files): used to read executables. */
   host: string;
   /** lstat of the final component (after following it if asked), or -ENOENT when it doesn't exist. */
   st: HostStat | number;
 }
 
+/** The chroot of each process (guest path; absent means "/"). Copied on fork by the process code. */
+const roots = new WeakMap<Process, string>();
+export function procRoot(p: Process): string {
+  return roots.get(p) ?? '/';
+}
+export function setProcRoot(p: Process, root: string): void {
+  if (root === '/') roots.delete(p);
+  else roots.set(p, root);
+}
+
 export class Vfs {
   readonly host: Host;
-  /** Host directory that is the guest's "/". */
-  readonly root: string;
+  /** Mounts, longest mount point first (for lookups), and in mount order (for /proc/mounts). */
+  private mounts: Mount[] = [];
+  private order: Mount[] = [];
+  /** The process whose walk is running (procfs answers /proc/self with it). */
+  current: Process | null = null;
 
+  /** A VFS whose root is the host directory `root` (replace it with mountRoot). */
   constructor(host: Host, root: string) {
     this.host = host;
-    this.root = root.length > 1 && root.endsWith('/') ? root.slice(0, -1) : root;
+    this.mount('/', new HostFs(host, root));
   }
 
-  hostPath(guest: string): string {
-    return this.root === '/' ? guest : guest === '/' ? this.root : this.root + guest;
+  /** Mounts fs at the guest path point (replacing a mount at the same point). */
+  mount(point: string, fs: Fs): void {
+    const m = { point, fs };
+    this.mounts = this.mounts.filter((x) => x.point !== point);
+    this.mounts.push(m);
+    this.mounts.sort((a, b) => b.point.length - a.point.length);
+    const k = this.order.findIndex((x) => x.point === point);
+    if (k >= 0) this.order[k] = m;
+    else this.order.push(m);
+  }
+
+  umount(point: string): number {
+    const n = this.mounts.length;
+    this.mounts = this.mounts.filter((m) => m.point !== point || point === '/');
+    this.order = this.order.filter((m) => this.mounts.includes(m));
+    return this.mounts.length < n ? 0 : -E.EINVAL;
+  }
+
+  /** Mounts in mount order (root first), for /proc/mounts. */
+  list(): Mount[] {
+    return [...this.order];
+  }
+
+  /** The mount holding guest path g, and g relative to it. */
+  locate(g: string): [Mount, string] {
+    for (const m of this.mounts) {
+      if (m.point === '/') return [m, g];
+      if (g === m.point) return [m, '/'];
+      if (g.startsWith(m.point) && g.charCodeAt(m.point.length) === 47) return [m, g.slice(m.point.length)];
+    }
+    throw new Error('no root mount');
+  }
+
+  /** lstat of a normalized guest path. */
+  lstat(g: string): HostStat | number {
+    const [m, rel] = this.locate(g);
+    return m.fs.lstat(rel);
   }
 
   /**
-   * Resolves `path` (relative to the guest directory `cwd`). With follow, a symlink in the last
-   * component is followed too. A missing last component is not an error (st is -ENOENT) so
-   * creating calls can use the result; a missing or non-directory middle component is.
+   * Resolves `path` relative to the guest directory `cwd`, inside `proc`'s root. With follow, a
+   * symlink in the last component is followed too. A missing last component is not an error (st
+   * is -ENOENT) so creating calls can use the result; a missing or non-directory middle one is.
    */
-  resolve(path: string, cwd: string, follow: boolean): Resolved | number {
+  resolve(path: string, cwd: string, follow: boolean, proc: Process | null = null, o: WalkOptions = {}): Resolved | number {
     if (path.length === 0) return -E.ENOENT;
     if (path.length >= PATH_MAX) return -E.ENAMETOOLONG;
-    const parts: string[] = path.startsWith('/') ? [] : cwd.split('/').filter((s) => s.length > 0);
+    const prev = this.current;
+    this.current = proc ?? prev;
+    try {
+      return this.walk(path, cwd, follow, o.root ?? (proc ? procRoot(proc) : '/'), o);
+    } finally {
+      this.current = prev;
+    }
+  }
+
+  private walk(path: string, cwd: string, follow: boolean, root: string, o: WalkOptions): Resolved | number {
+    const rootParts = root.split('/').filter((s) => s.length > 0);
+    if (o.beneath && path.startsWith('/')) return -E.EXDEV;
+    const parts: string[] = path.startsWith('/') ? [...rootParts] : cwd.split('/').filter((s) => s.length > 0);
+    // A cwd outside the root (chroot without chdir) may climb to "/" as on Linux.
+    let floor = parts.length >= rootParts.length && rootParts.every((c, k) => parts[k] === c) ? rootParts.length : 0;
+    if (o.beneath) floor = parts.length;
+    const startFs = o.noXdev ? this.locate('/' + parts.join('/'))[0] : null;
     let queue = path.split('/');
     const mustBeDir = path.endsWith('/');
     let links = 0;
-    let st: HostStat | number = -E.ENOENT;
-    let finalSt: HostStat | number = this.host.lstat(this.hostPath('/' + parts.join('/')));
+    let finalSt: HostStat | number = this.lstat('/' + parts.join('/'));
     while (queue.length > 0) {
       const c = queue.shift()!;
-      const last = queue.every((q) => q === '' || q === '.');
       if (c === '' || c === '.') continue;
+      const last = queue.every((q) => q === '' || q === '.');
       if (c.length > NAME_MAX) return -E.ENAMETOOLONG;
       if (c === '..') {
-        parts.pop();
-        finalSt = this.host.lstat(this.hostPath('/' + parts.join('/')));
+        if (o.beneath && parts.length <= floor) return -E.EXDEV;
+        if (parts.length > floor) parts.pop();
+        if (startFs && this.locate('/' + parts.join('/'))[0] !== startFs) return -E.EXDEV;
+        finalSt = this.lstat('/' + parts.join('/'));
         continue;
       }
       const guest = '/' + [...parts, c].join('/');
-      st = this.host.lstat(this.hostPath(guest));
+      const [m, rel] = this.locate(guest);
+      if (startFs && m !== startFs) return -E.EXDEV;
+      const st = m.fs.lstat(rel);
       if (typeof st !== 'number' && (st.mode & S_IFMT) === S_IFLNK && (!last || follow || mustBeDir)) {
-        if (++links > MAX_SYMLINKS) return -E.ELOOP;
-        const target = this.host.readlink(this.hostPath(guest));
+        if (++links > MAX_SYMLINKS || o.noSymlinks || (o.noMagic && m.fs.type === 'proc')) return -E.ELOOP;
+        const target = m.fs.readlink(rel);
         if (typeof target === 'number') return target;
+        if (target.length === 0) return -E.ENOENT;
         const t = new TextDecoder().decode(target);
-        if (t.startsWith('/')) parts.length = 0;
+        if (t.startsWith('/')) {
+          if (o.beneath) return -E.EXDEV;
+          parts.splice(0, parts.length, ...rootParts);
+        }
         queue = [...t.split('/'), ...queue];
-        finalSt = this.host.lstat(this.hostPath('/' + parts.join('/')));
+        finalSt = this.lstat('/' + parts.join('/'));
         continue;
       }
       if (!last) {
@@ -82,6 +182,7 @@ export class Vfs {
     }
     if (mustBeDir && typeof finalSt !== 'number' && (finalSt.mode & S_IFMT) !== S_IFDIR) return -E.ENOTDIR;
     const guest = '/' + parts.join('/');
-    return { guest, host: this.hostPath(guest), st: finalSt };
+    const [m, rel] = this.locate(guest);
+    return { guest, fs: m.fs, rel, host: m.fs.hostPath(rel) ?? '', st: finalSt };
   }
 }

@@ -41,16 +41,18 @@ program.enablePositionalOptions().name('rustos').description('Run x86-64 Linux p
 program
   .command('run')
   .description('run a Linux x86-64 program')
-  .option('--root <dir>', 'host directory used as the guest root', '/')
+  .option('--root <dir>', 'host directory used as the guest root, alone (default: an overlay over the host\'s /)')
+  .option('--bind <host[:guest]>', 'pass a host directory through read-write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
   .option('--strace', 'print each system call to stderr, as strace does')
   .argument('<program>', 'program to run (a path, or a name looked up in PATH)')
   .argument('[args...]', 'arguments for the program')
   .passThroughOptions()
   .allowUnknownOption()
-  .action(async (prog: string, args: string[], opts: { root: string; strace?: boolean }) => {
+  .action(async (prog: string, args: string[], opts: { root?: string; bind: string[]; strace?: boolean }) => {
     try {
       const info = await runProgram({
         root: opts.root,
+        binds: opts.bind,
         strace: !!opts.strace,
         program: prog,
         args,
