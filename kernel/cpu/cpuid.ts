@@ -8,7 +8,7 @@
  */
 
 // Leaf 1 EDX / ECX bits.
-export const F1D = { FPU: 1 << 0, TSC: 1 << 4, CX8: 1 << 8, CMOV: 1 << 15, FXSR: 1 << 24, SSE: 1 << 25, SSE2: 1 << 26 };
+export const F1D = { FPU: 1 << 0, TSC: 1 << 4, CX8: 1 << 8, CMOV: 1 << 15, MMX: 1 << 23, FXSR: 1 << 24, SSE: 1 << 25, SSE2: 1 << 26 };
 export const F1C = { SSE3: 1 << 0, SSSE3: 1 << 9, CX16: 1 << 13, SSE41: 1 << 19, SSE42: 1 << 20, MOVBE: 1 << 22, POPCNT: 1 << 23 };
 // Leaf 7 EBX bits. ERMS: rep movsb/stosb are the fast way to copy and fill (glibc's memcpy and
 // memset then use them for large sizes; ours run page-sized chunks on physical memory).
@@ -19,7 +19,7 @@ export const FX1C = { LAHF: 1 << 0, ABM: 1 << 5 };
 
 /** The feature words reported; instruction families raise bits as they become complete. */
 export const features = {
-  leaf1Edx: F1D.FPU | F1D.TSC | F1D.CX8 | F1D.CMOV | F1D.FXSR | F1D.SSE | F1D.SSE2,
+  leaf1Edx: F1D.FPU | F1D.TSC | F1D.CX8 | F1D.CMOV | F1D.MMX | F1D.FXSR | F1D.SSE | F1D.SSE2,
   leaf1Ecx: F1C.POPCNT | F1C.CX16,
   leaf7Ebx: F7B.ERMS,
   leaf7Ecx: 0,
