@@ -384,6 +384,7 @@ export class Kernel {
     if (isIgnored(p.sigactions[info.signo], info.signo) && !isBlocked(t, info.signo)) return;
     if (info.signo < 32 && t.pending.some((x) => x.signo === info.signo)) return;
     t.pending.push(info);
+    t.signalQueue.notify();
     const w = t.sigwait;
     if (w && (bit(info.signo)[0] & w[0] || bit(info.signo)[1] & w[1]) && t.interrupt) {
       const wake = t.interrupt;

@@ -57,6 +57,8 @@ export class Task {
   savedMask: [number, number] | null = null;
   /** Signals an rt_sigtimedwait is waiting for (lo, hi), even though they are blocked. */
   sigwait: [number, number] | null = null;
+  /** Woken whenever a signal is queued for this task (signalfd readers wait here). */
+  readonly signalQueue = new WaitQueue();
   /** Set while the task waits interruptibly: ends the wait early (a signal arrived). */
   interrupt: (() => void) | null = null;
   /** sigaltstack. */

@@ -14,6 +14,7 @@ import './sys-signal.js';
 import './sys-process.js';
 import './sys-futex.js';
 import './sys-poll.js';
+import './sys-event.js';
 import { TABLE } from './registry.js';
 import { SysArgs } from './args.js';
 import { E } from '../errno.js';
