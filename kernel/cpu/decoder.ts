@@ -2,13 +2,16 @@
  * The x86-64 decoder: legacy prefixes, REX, the opcode maps, ModRM/SIB/displacement, RIP-relative
  * addressing and immediates, driven by the rows of optable.ts. It fills an Insn; it never executes.
  *
+ * VEX (C4/C5) instructions are looked up in optable.ts's vexTables; see defVex there for what the
+ * decoder fills in for them (vreg, vl, pfx from VEX.pp, REX bits from the VEX payload).
+ *
  * Bytes are fetched with execute permission, so decoding from a non-executable or unmapped page
  * raises the SIGSEGV the CPU would. An opcode with no row is an invalid opcode (SIGILL).
  */
 
 import { Insn } from './insn.js';
 import {
-  tables, OpDef, MAP_1, MAP_0F, MAP_0F38, MAP_0F3A,
+  tables, vexTables, VEX_OP, OpDef, MAP_1, MAP_0F, MAP_0F38, MAP_0F3A,
   I_NONE, I_B, I_UB, I_W, I_Z, I_V, I_WB, I_REL8, I_REL32, I_MOFFS,
   S_B, S_V, S_D64, S_Q, S_DQ, S_W,
 } from './optable.js';
@@ -67,19 +70,50 @@ export class Decoder {
         break;
       } else break;
     }
-    i.rex = rex;
     let map = MAP_1;
     let op = b;
-    if (b === 0x0f) {
+    let d: OpDef | undefined;
+    if (b === 0xc4 || b === 0xc5) {
+      // VEX (always, in 64-bit mode). A legacy 66/F2/F3, REX or lock before it is #UD.
+      if (rex !== 0 || opsize16 || i.rep !== 0 || i.lock) throw this.ud();
+      const b1 = this.byte();
+      let b2: number;
+      if (b === 0xc5) {
+        map = MAP_0F;
+        rex = 0x40 | ((~b1 >> 5) & 4);
+        b2 = b1;
+      } else {
+        map = b1 & 0x1f;
+        if (map < MAP_0F || map > MAP_0F3A) throw this.ud();
+        b2 = this.byte();
+        rex = 0x40 | ((~b1 >> 5) & 7) | ((b2 >> 4) & 8);
+      }
+      i.vreg = (~b2 >> 3) & 15;
+      i.vl = (b2 >> 2) & 1;
+      const pp = b2 & 3;
       op = this.byte();
-      map = MAP_0F;
-      if (op === 0x38) { map = MAP_0F38; op = this.byte(); }
-      else if (op === 0x3a) { map = MAP_0F3A; op = this.byte(); }
+      i.op = VEX_OP | (map === MAP_0F ? 0x0f00 | op : map === MAP_0F38 ? 0x0f3800 | op : 0x0f3a00 | op);
+      const row = vexTables[map][op];
+      d = row === undefined ? undefined : pp === 0 ? row.pfx!.none : pp === 1 ? row.pfx!.p66 : pp === 2 ? row.pfx!.f3 : row.pfx!.f2;
+      if (d === undefined) throw this.ud();
+      i.pfx = pp === 0 ? 0 : pp === 1 ? 0x66 : pp === 2 ? 0xf3 : 0xf2;
+      if ((rex & 8) !== 0 && d.w1 !== undefined) d = d.w1;
+      if ((d.vexL !== undefined && d.vexL !== i.vl) || (d.vexW !== undefined && d.vexW !== (rex & 8) >> 3) || (d.noV && i.vreg !== 0)) {
+        throw this.ud();
+      }
+    } else {
+      if (b === 0x0f) {
+        op = this.byte();
+        map = MAP_0F;
+        if (op === 0x38) { map = MAP_0F38; op = this.byte(); }
+        else if (op === 0x3a) { map = MAP_0F3A; op = this.byte(); }
+      }
+      i.op = map === MAP_1 ? op : map === MAP_0F ? 0x0f00 | op : map === MAP_0F38 ? 0x0f3800 | op : 0x0f3a00 | op;
+      d = tables[map][op];
+      if (d === undefined) throw this.ud();
+      i.pfx = 0;
     }
-    i.op = map === MAP_1 ? op : map === MAP_0F ? 0x0f00 | op : map === MAP_0F38 ? 0x0f3800 | op : 0x0f3a00 | op;
-    let d: OpDef | undefined = tables[map][op];
-    if (d === undefined) throw this.ud();
-    i.pfx = 0;
+    i.rex = rex;
     if (d.pfx) {
       let v: OpDef | undefined;
       if (i.rep === 0xf3 && d.pfx.f3) { v = d.pfx.f3; i.rep = 0; i.pfx = 0xf3; }

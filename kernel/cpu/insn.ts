@@ -15,7 +15,7 @@ export class Insn {
   addr = 0;
   next = 0;
   len = 0;
-  /** Opcode with its map: 0x00nn one-byte, 0x0Fnn, 0x0F38nn, 0x0F3Ann. */
+  /** Opcode with its map: 0x00nn one-byte, 0x0Fnn, 0x0F38nn, 0x0F3Ann; VEX forms add VEX_OP (optable.ts). */
   op = 0;
   /** Operand size in bytes (1, 2, 4, 8). */
   size = 4;
@@ -38,7 +38,7 @@ export class Insn {
   immHi = 0;
   /** Second immediate (enter's imm8, extrq...). */
   imm2 = 0;
-  /** The mandatory prefix that selected an SSE row (0, 0x66, 0xF3, 0xF2). */
+  /** The mandatory prefix that selected an SSE row (0, 0x66, 0xF3, 0xF2); for VEX forms, VEX.pp. */
   pfx = 0;
   /** Repeat prefix: 0, 0xF2 (repne) or 0xF3 (rep/repe). */
   rep = 0;

@@ -62,6 +62,14 @@ export interface OpDef {
   pfx?: { none?: OpDef; p66?: OpDef; f3?: OpDef; f2?: OpDef };
   /** Value copied to Insn.sub (ALU op, condition code...). */
   sub?: number;
+  /** VEX rows only: the row exists only with this VEX.L (0: 128-bit, 1: 256-bit), else #UD. */
+  vexL?: number;
+  /** VEX rows only: the row exists only with this VEX.W, else #UD. */
+  vexW?: number;
+  /** VEX rows only: VEX.vvvv is unused and must be 1111b (Insn.vreg 0), else #UD. */
+  noV?: boolean;
+  /** VEX rows only: the variant taken when VEX.W = 1 (vpsllvd/vpsllvq, vpmaskmovd/q, gathers). */
+  w1?: OpDef;
 }
 
 export const MAP_1 = 0;
@@ -94,6 +102,45 @@ export function defPfx(map: number, opcode: number, which: 'none' | 'p66' | 'f3'
   if (!row.pfx) throw new Error(`opcode ${map}:${opcode.toString(16)} is not a prefix-selected row`);
   if (row.pfx[which]) throw new Error(`opcode ${map}:${opcode.toString(16)}/${which} defined twice`);
   row.pfx[which] = d;
+}
+
+/**
+ * VEX-encoded rows (C4/C5 prefixes), one table per VEX map: vexTables[MAP_0F], [MAP_0F38],
+ * [MAP_0F3A] (index MAP_1 stays empty: there is no VEX one-byte map). A VEX row is always
+ * prefix-selected: VEX.pp gives the mandatory prefix (none, 66, F3, F2) exactly as a legacy
+ * prefix would, so register one variant per pp with `defVex`:
+ *
+ *   defVex(MAP_0F38, 0xf2, 'none', { name: 'andn', fn: andn, modrm: true, size: S_DQ, vexL: 0 });
+ *
+ * What the decoder does for a VEX instruction (decoder.ts):
+ *  - Insn.vreg = the register VEX.vvvv names (already un-inverted, 0..15), Insn.vl = VEX.L;
+ *  - REX.R/X/B/W come from the VEX bits, so ModRM decoding and the size rules work unchanged
+ *    (S_DQ: 4, or 8 with VEX.W; S_V: 4 or 8 with VEX.W; a 66 never means 16-bit here);
+ *  - Insn.pfx = 0, 0x66, 0xF3 or 0xF2 from VEX.pp; Insn.op = VEX_OP | the legacy-style code
+ *    (0x0fnn, 0x0f38nn, 0x0f3ann), so templates keyed on legacy op values never match VEX forms;
+ *  - the row's vexL / vexW restrict VEX.L / VEX.W (else #UD), `noV` requires vvvv = 1111b, and a
+ *    row's `w1` variant replaces it when VEX.W = 1. A 66/F2/F3/REX/lock prefix before C4/C5 is #UD.
+ * Registering the same (map, opcode, pp) twice throws, as for legacy rows.
+ */
+export const VEX_OP = 0x10000000;
+export const vexTables: (OpDef | undefined)[][] = [
+  [],
+  new Array(256).fill(undefined),
+  new Array(256).fill(undefined),
+  new Array(256).fill(undefined),
+];
+
+/** Registers one VEX.pp variant ('none', 'p66', 'f3', 'f2') of a VEX row of map 0F, 0F38 or 0F3A. */
+export function defVex(map: number, opcode: number, which: 'none' | 'p66' | 'f3' | 'f2', d: OpDef): void {
+  if (map === MAP_1) throw new Error('VEX has no one-byte map');
+  const t = vexTables[map];
+  let row = t[opcode];
+  if (!row) {
+    row = { name: 'vex', fn: () => {}, pfx: {} };
+    t[opcode] = row;
+  }
+  if (row.pfx![which]) throw new Error(`VEX opcode ${map}:${opcode.toString(16)}/${which} defined twice (${row.pfx![which]!.name}, ${d.name})`);
+  row.pfx![which] = d;
 }
 
 /** Registers a row for each of 8 consecutive opcodes carrying a register (50+r, B8+r...). */
