@@ -136,7 +136,7 @@ export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null 
       const insns = b.insns;
       const n = insns.length;
       let fn = b.fn;
-      if (fn === null && ++b.hits > threshold) fn = b.fn = compileBlock(insns);
+      if (fn === null && ++b.hits > threshold) fn = b.fn = compileBlock(insns, b);
       if (fn !== null) {
         compiled = true;
         fn(c);

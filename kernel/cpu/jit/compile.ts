@@ -19,6 +19,9 @@ export type Compiled = (c: Cpu) => void;
 
 const TWO32 = '4294967296';
 
+/** Iterations a self-looping block runs before returning to the scheduler's run loop. */
+const LOOP_LIMIT = 4096;
+
 /** How an instruction touches the flags, for the liveness pass. */
 const NEUTRAL = 0, WRITES = 1, READS = 2;
 
@@ -223,14 +226,14 @@ export function setFallbackLog(f: ((i: Insn) => void) | null): void {
 }
 
 /** Compiles a block. */
-export function compileBlock(insns: Insn[]): Compiled {
+export function compileBlock(insns: Insn[], self: { readonly addr: number; readonly valid: boolean } | null = null): Compiled {
   const n = insns.length;
   const live: boolean[] = new Array(n).fill(true);
   for (let k = n - 1; k > 0; k--) {
     const e = flagEffect(insns[k]);
     live[k - 1] = e === READS ? true : e === WRITES ? false : live[k];
   }
-  let body = 'const R=c.R,R8=c.R8,R16=c.R16,T=c.T,X32=c.X32,m=c.mem;';
+  let body = '';
   let flags: FlagSrc | undefined;
   for (let k = 0; k < n; k++) {
     const i = insns[k];
@@ -247,6 +250,16 @@ export function compileBlock(insns: Insn[]): Compiled {
     else if (e !== NEUTRAL) flags = undefined;
   }
   const handlers: Handler[] = insns.map((i) => i.fn);
-  const make = new Function('H', 'I', 'cond', `return function block(c){${body}}`) as (h: Handler[], i: Insn[], c: typeof cond) => Compiled;
-  return make(handlers, insns, cond);
+  const prologue = 'const R=c.R,R8=c.R8,R16=c.R16,T=c.T,X32=c.X32,m=c.mem;';
+  const last = insns[n - 1];
+  const isJump = last.op === 0xe9 || last.op === 0xeb || (last.op >= 0x70 && last.op <= 0x7f) || (last.op >= 0x0f80 && last.op <= 0x0f8f);
+  if (self && isJump && last.imm === self.addr) {
+    // A loop (the block branches back to itself): iterate here instead of returning to the
+    // run loop each time. Retired instructions are counted per completed iteration; the run
+    // loop counts the last one. The loop also stops if the block is invalidated (a store into
+    // its own code) and after a bounded number of iterations, so the scheduler keeps control.
+    body = `${prologue}for(let it=0;;it++){${body}if(c.rip!==${self.addr}||!B.valid||it>=${LOOP_LIMIT})break;c.retired+=${n};}`;
+  } else body = prologue + body;
+  const make = new Function('H', 'I', 'cond', 'B', `return function block(c){${body}}`) as (h: Handler[], i: Insn[], c: typeof cond, b: unknown) => Compiled;
+  return make(handlers, insns, cond, self);
 }
