@@ -6,6 +6,9 @@
 import './sys-rw.js';
 import './sys-file.js';
 import './sys-dirs.js';
+import './sys-fileops.js';
+import './sys-locks.js';
+import './sys-xattr.js';
 import './sys-fsmeta.js';
 import './sys-mm.js';
 import './sys-proc.js';

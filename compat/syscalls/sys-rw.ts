@@ -15,6 +15,7 @@ import type { OpenFile } from '../../kernel/vfs/file.js';
 import { O_CLOEXEC, O_APPEND, O_NONBLOCK } from '../../kernel/vfs/file.js';
 import { PROT_WRITE } from '../../kernel/mm/pagetable.js';
 import { StructBuf } from '../structs.js';
+import { fcntlLock, releaseRecordLocks, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW } from './sys-locks.js';
 
 /** Linux caps a single read/write at MAX_RW_COUNT; we also bound the host buffer. */
 const MAX_RW = 0x7ffff000;
@@ -121,7 +122,7 @@ function iovecs(t: Task, addr: number, count: number): [number, number][] | numb
 }
 
 /** writev: gathers the buffers and writes them as one (atomic for pipes up to PIPE_BUF). */
-function doWritev(k: Kernel, t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
+export function doWritev(k: Kernel, t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
   const f = fileOf(t, fd);
   if (typeof f === 'number') return f;
   if (!f.writable()) return -E.EBADF;
@@ -140,7 +141,7 @@ function doWritev(k: Kernel, t: Task, fd: number, iov: number, cnt: number, pos:
 }
 
 /** readv: one read of the total size, scattered into the buffers. */
-function doReadv(k: Kernel, t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
+export function doReadv(k: Kernel, t: Task, fd: number, iov: number, cnt: number, pos: number | null): number | Promise<number> {
   const f = fileOf(t, fd);
   if (typeof f === 'number') return f;
   if (!f.readable()) return -E.EBADF;
@@ -174,7 +175,11 @@ sys('lseek', ['fd', 'off', 'whence'], (k, t, a) => {
   return typeof f === 'number' ? f : f.lseek(a.s64(1), a.int(2));
 });
 
-sys('close', ['fd'], (k, t, a) => t.proc.fds.close(a.int(0)));
+sys('close', ['fd'], (k, t, a) => {
+  const f = t.proc.fds.get(a.int(0));
+  if (f) releaseRecordLocks(t, f);
+  return t.proc.fds.close(a.int(0));
+});
 
 sys('dup', ['fd'], (k, t, a) => {
   const f = fileOf(t, a.int(0));
@@ -217,14 +222,44 @@ sys('fcntl', ['fd', 'fcntl', 'hex'], (k, t, a) => {
     case F_GETFL:
       return e.file.flags & ~O_CLOEXEC;
     case F_SETFL: {
-      const settable = O_APPEND | O_NONBLOCK;
+      if (e.file.flags & 0x200000 /* O_PATH */) return -E.EBADF;
+      const settable = O_APPEND | O_NONBLOCK | 0x2000 /* O_ASYNC */ | 0x4000 /* O_DIRECT */ | 0x40000 /* O_NOATIME */;
       e.file.flags = (e.file.flags & ~settable) | (a.int(2) & settable);
       return 0;
     }
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+      return fcntlLock(k, t, e.file, a.int(1), a.ptr(2));
+    case F_SETPIPE_SZ:
+    case F_GETPIPE_SZ: {
+      const pipe = (e.file as unknown as { pipe?: { capacity: number; resize(n: number): number } }).pipe;
+      if (!pipe) return -E.EBADF;
+      if (a.int(1) === F_GETPIPE_SZ) return pipe.capacity;
+      const size = a.u64(2);
+      if (size > 1048576 && k.host.uid !== 0) return -E.EPERM;
+      if (size > 2 ** 31) return -E.EINVAL;
+      return pipe.resize(size);
+    }
+    case F_GETOWN:
+    case F_SETOWN:
+    case F_GETSIG:
+    case F_SETSIG:
+      return 0;
+    case F_GETLEASE:
+      return F_UNLCK;
+    case F_GET_SEALS:
+    case F_ADD_SEALS:
+      return -E.EINVAL;
     default:
       return -E.EINVAL;
   }
-}, { status: 'partial', note: 'F_DUPFD, F_GETFD/SETFD, F_GETFL/SETFL; locks come with the file issue' });
+}, { status: 'partial', note: 'dup, FD/FL flags, record locks (POSIX and OFD), pipe size; no leases or signals-on-I/O' });
+const F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_GETLEASE = 1025, F_UNLCK = 2;
+const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
 
 const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGWINSZ = 0x5413;
 const TIOCGPGRP = 0x540f, FIONREAD = 0x541b, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
@@ -273,9 +308,11 @@ sys('ioctl', ['fd', 'ioctl', 'hex'], (k, t, a) => {
       t.proc.mem.writeBytes(a.ptr(2), new StructBuf(4).u32(0, t.proc.pgid).bytes);
       return 0;
     case FIONREAD: {
-      const st = e.file.stat();
-      if (typeof st === 'number' || (st.mode & 0o170000) !== 0o100000) return -E.ENOTTY;
-      t.proc.mem.writeBytes(a.ptr(2), new StructBuf(4).u32(0, Math.max(0, st.size - e.file.pos)).bytes);
+      const pipe = (e.file as unknown as { pipe?: { length: number } }).pipe;
+      let n = pipe ? pipe.length : e.file.available();
+      if (n < 0 && tty) n = 0; // the host terminal's queue is not visible to us: nothing typed yet
+      if (n < 0) return n;
+      t.proc.mem.writeBytes(a.ptr(2), new StructBuf(4).u32(0, n).bytes);
       return 0;
     }
     default:

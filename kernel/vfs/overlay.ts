@@ -73,7 +73,15 @@ export class OverlayFs extends Fs {
   lstat(rel: string): HostStat | number {
     const l = this.layer(rel);
     if (typeof l === 'number') return l;
-    return this.host.lstat(l === 'upper' ? this.up(rel) : this.low(rel));
+    const st = this.host.lstat(l === 'upper' ? this.up(rel) : this.low(rel));
+    if (l === 'lower' || typeof st === 'number' || (st.mode & S_IFMT) !== S_IFDIR || this.hidden(rel)) return st;
+    // A merged directory keeps the lower directory's identity (inode, owner, mode, link count),
+    // so the guest sees the host's /usr as it is; its times move on when the upper copy changes.
+    const lo = this.host.lstat(this.low(rel));
+    if (typeof lo === 'number' || (lo.mode & S_IFMT) !== S_IFDIR) return st;
+    if (typeof this.host.lstat(this.up(relJoin(rel, OPAQUE))) !== 'number') return st;
+    const later = st.mtimeSec * 1e9 + st.mtimeNsec > lo.mtimeSec * 1e9 + lo.mtimeNsec && rel !== '/';
+    return later ? { ...lo, mtimeSec: st.mtimeSec, mtimeNsec: st.mtimeNsec, ctimeSec: st.ctimeSec, ctimeNsec: st.ctimeNsec } : lo;
   }
 
   override readlink(rel: string): Uint8Array | number {
@@ -136,7 +144,7 @@ export class OverlayFs extends Fs {
     const r = this.copyUpDir(dir);
     if (r < 0) return r;
     const wh = this.up(relJoin(dir, WH + name));
-    if (typeof this.host.lstat(wh) !== 'number') return 0;
+    if (typeof this.host.lstat(wh) === 'number') return 0;
     this.host.unlink(wh);
     return 1;
   }
