@@ -405,6 +405,12 @@ export class Kernel {
     if (t) this.sendSignal(t, info);
   }
 
+  /** A signal from outside (the host's terminal or kill): to the first process's process group. */
+  signalForeground(sig: number): void {
+    const pgid = this.init?.pgid;
+    for (const p of this.procs.values()) if (!p.exit && p.pgid === pgid) this.signalProcess(p, { signo: sig, code: SI_KERNEL });
+  }
+
   /** Delivers pending, unblocked signals to t, which is on the core. */
   private deliverSignals(t: Task): void {
     while (t.state === TASK_RUNNABLE) {

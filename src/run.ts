@@ -3,6 +3,7 @@
  * the first process with the caller's stdio, and the mapping of its end back to ours.
  */
 
+import { constants as osConstants } from 'node:os';
 import { Kernel, ExecFormatError } from '../kernel/kernel.js';
 import { NodeHost } from '../kernel/host/node.js';
 import { setJitThreshold } from '../kernel/cpu/interp.js';
@@ -94,11 +95,22 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   }
   if (typeof proc === 'number') {
     const status = proc === -2 ? 127 : 126;
+    if (proc === -8) throw new StartError(`rustos: ${o.program}: cannot execute: ${k.lastExecError}`, 126);
     throw new StartError(`rustos: ${o.program}: ${ERRNO_TEXT[-proc] ?? 'error ' + -proc}`, status);
   }
+  // Signals sent to rustos (Ctrl-C's SIGINT, a terminal resize, kill) go to the guest's
+  // foreground processes, as the terminal would send them to a native program.
+  const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH', 'SIGUSR1', 'SIGUSR2'] as const;
+  const forward = (name: (typeof forwarded)[number]) => () => k.signalForeground(osConstants.signals[name]);
+  const handlers = forwarded.map((name) => [name, forward(name)] as const);
+  for (const [name, h] of handlers) process.on(name, h);
+  // A guest that waits for a signal or a child keeps rustos alive, as the process would live on.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   const t0 = Date.now();
   const code = proc.code;
   const info = await k.waitInit();
+  for (const [name, h] of handlers) process.off(name, h);
+  clearInterval(keepAlive);
   if (o.env.RUSTOS_STATS) {
     o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0} blocks=${code.translated} invalidated=${code.invalidated}`);
   }
