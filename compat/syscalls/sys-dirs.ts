@@ -78,6 +78,7 @@ sys('mkdirat', ['atfd', 'path', 'mode'], (k, t, a) => doMkdir(k, t, a.int(0), a.
 /** mknod: regular files and FIFOs; device nodes and sockets need privileges we don't have. */
 function doMknod(k: Kernel, t: Task, dirfd: number, addr: number, mode: number, dev: number): number {
   const type = mode & S_IFMT;
+  if (type === S_IFDIR) return -E.EPERM;
   if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && type !== S_IFCHR && type !== S_IFBLK && type !== S_IFSOCK) return -E.EINVAL;
   const p = pathArg(t, addr);
   if (typeof p === 'number') return p;

@@ -20,7 +20,7 @@ import { writeStat, writeStatx, StructBuf } from '../structs.js';
 import { pathArg, resolveAt, dirOf, AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH } from './paths.js';
 import { openTmpfile } from './tmpfile.js';
 
-const O_LARGEFILE = 0x8000;
+export const O_LARGEFILE = 0x8000;
 /** Every flag openat2 accepts (it refuses unknown bits, unlike openat): Linux's VALID_OPEN_FLAGS. */
 const O_VALID = 3 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 |
   0x20000 | 0x40000 | 0x80000 | 0x100000 | 0x200000 | 0x400000;
@@ -58,7 +58,8 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
     file = new PathFile(flags & ~O_CLOEXEC, r.guest, () => fs.lstat(rel));
   } else file = r.fs.open(r.rel, flags & ~O_CLOEXEC, mode & ~t.proc.umask & 0o7777, r.guest);
   if (typeof file === 'number') return file;
-  file.flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_LARGEFILE);
+  // 64-bit Linux opens everything with O_LARGEFILE (F_GETFL shows it), O_PATH descriptors aside.
+  file.flags = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)) | (flags & O_PATH ? 0 : O_LARGEFILE);
   file.origin = { fs: r.fs, rel: r.rel };
   return install(t, file, flags);
 }

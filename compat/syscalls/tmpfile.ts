@@ -28,6 +28,6 @@ export function openTmpfile(k: Kernel, t: Task, dirfd: number, path: string, fla
   r.fs.unlink(rel);
   const st = file.stat();
   file.path = `${r.guest === '/' ? '' : r.guest}/#${typeof st === 'number' ? 0 : st.ino} (deleted)`;
-  file.flags = (flags & ~(O_CLOEXEC | O_TMPFILE)) | (flags & O_ACCMODE);
+  file.flags = (flags & ~(O_CLOEXEC | O_TMPFILE)) | (flags & O_ACCMODE) | 0x8000 /* O_LARGEFILE */;
   return install(t, file, flags);
 }

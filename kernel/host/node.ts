@@ -258,7 +258,23 @@ export class NodeHost implements Host {
     if (typeof st === 'number') return st;
     const a = atime ? atime[0] + atime[1] / 1e9 : st.atimeSec + st.atimeNsec / 1e9;
     const m = mtime ? mtime[0] + mtime[1] / 1e9 : st.mtimeSec + st.mtimeNsec / 1e9;
-    return wrap(() => (follow ? fs.utimesSync(path, a, m) : fs.lutimesSync(path, a, m)));
+    const r = wrap(() => (follow ? fs.utimesSync(path, a, m) : fs.lutimesSync(path, a, m)));
+    if (r < 0) return r;
+    // Node takes times as doubles (about 240 ns apart near 2^31 s): when that rounds, touch(1)
+    // sets the exact nanoseconds (it calls utimensat with the whole timespec).
+    const after = this.lstat(path);
+    if (typeof after === 'number') return 0;
+    const fix = (flag: string, t: [number, number] | null, sec: number, nsec: number): void => {
+      if (!t || (t[0] === sec && t[1] === nsec)) return;
+      try {
+        execFileSync('touch', [...(follow ? [] : ['-h']), flag, '-d', `@${t[0]}.${String(t[1]).padStart(9, '0')}`, '--', path], { stdio: 'ignore' });
+      } catch {
+        /* keep Node's rounding */
+      }
+    };
+    fix('-a', atime, after.atimeSec, after.atimeNsec);
+    fix('-m', mtime, after.mtimeSec, after.mtimeNsec);
+    return 0;
   }
   access(path: string, mode: number): number {
     return wrap(() => fs.accessSync(path, mode));

@@ -40,6 +40,7 @@ export class ProcFs extends SynthFs {
     this.source = 'proc';
     this.options = 'rw,nosuid,nodev,noexec,relatime';
     this.time = k.host.realtime();
+    this.privileged = k.host.uid === 0;
     this.bootId = this.uuid();
     this.bootSec = Math.floor(k.host.realtime()[0] - k.host.uptimeSec());
   }

@@ -36,6 +36,8 @@ export abstract class SynthFs extends Fs {
     void rel;
     return [0, 0];
   }
+  /** uid 0 opens read-only files for writing too (writes then fail), as DAC allows root. */
+  privileged = false;
   /** Times reported for nodes (mount time). */
   time: Time = [0, 0];
 
@@ -94,12 +96,12 @@ export abstract class SynthFs extends Fs {
         return n.open(flags, guest);
       case 'file': {
         const write = (flags & O_ACCMODE) !== O_RDONLY;
-        if (write && !n.write) return -E.EACCES;
+        if (write && !n.write && !this.privileged) return -E.EACCES;
         if ((flags & O_ACCMODE) !== 1 && !((st.mode & S_IFMT) === S_IFREG && st.mode & 0o444)) return -E.EACCES;
         let data = n.read();
         if (typeof data === 'string') data = enc.encode(data);
         const bytes = data;
-        return new BufferFile(flags, guest, bytes, () => ({ ...st, size: 0 }), n.write ?? null);
+        return new BufferFile(flags, guest, bytes, () => ({ ...st, size: 0 }), n.write ?? (() => -E.EIO));
       }
     }
   }

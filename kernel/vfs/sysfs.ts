@@ -17,6 +17,7 @@ export class SysFs extends SynthFs {
     this.source = 'sysfs';
     this.options = 'rw,nosuid,nodev,noexec,relatime';
     this.time = host.realtime();
+    this.privileged = host.uid === 0;
   }
 
   node(rel: string): SynthNode | number {
