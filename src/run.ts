@@ -48,7 +48,7 @@ function guestCwd(root: string, cwd: string): string {
 export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   // RUSTOS_JIT: executions before a block is compiled ("off" or "0" disables the block compiler).
   const jit = o.env.RUSTOS_JIT;
-  if (jit !== undefined) setJitThreshold(jit === 'off' || jit === '0' ? Infinity : Math.max(1, Number(jit) || 40));
+  if (jit !== undefined) setJitThreshold(jit === 'off' || jit === '0' ? Infinity : Math.max(1, Number(jit) || 5000));
   const host = new NodeHost();
   const memMb = Number(o.env.RUSTOS_MEM_MB) > 0 ? Number(o.env.RUSTOS_MEM_MB) : 2048;
   const k = new Kernel({ host, root: o.root ?? '/', syscalls: dispatch, memoryMb: memMb });

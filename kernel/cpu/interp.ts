@@ -21,8 +21,13 @@ import { compileBlock, type Compiled } from './jit/compile.js';
 
 const MAX_BLOCK = 64;
 
-/** The block compiler's default trigger; setJitThreshold changes it for new code caches. */
-let defaultJitThreshold = 40;
+/**
+ * The block compiler's default trigger; setJitThreshold changes it for new code caches. It is
+ * high on purpose: a freshly made JS function runs in V8's bytecode interpreter until V8 decides
+ * to optimize it, so compiling lukewarm blocks costs more than interpreting them (measured: a
+ * python3 start-up takes 14 s of CPU at 40, 2.5 s at 5000, while hot loops gain just as much).
+ */
+let defaultJitThreshold = 5000;
 export function setJitThreshold(n: number): void {
   defaultJitThreshold = n;
 }
