@@ -31,3 +31,4 @@ import './sse41-mov.js';
 import './sse42.js';
 import './movbe-adx.js';
 import './sse3.js';
+import './sse41-fp.js';
