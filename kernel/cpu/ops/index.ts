@@ -32,3 +32,6 @@ import './sse42.js';
 import './movbe-adx.js';
 import './sse3.js';
 import './sse41-fp.js';
+// AVX: after every SSE family, whose rows avx-sse.ts derives VEX forms from.
+import './avx-sse.js';
+import './avx-mov.js';

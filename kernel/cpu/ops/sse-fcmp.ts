@@ -12,7 +12,7 @@
 
 import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
-import { defPfx, MAP_0F, I_UB } from '../optable.js';
+import { defPfx, MAP_0F, I_UB, VEX_OP } from '../optable.js';
 import { setSomeFlags, CF, PF, AF, ZF, SF, OF } from '../flags.js';
 import {
   S32, SF64, SF32, src128, src64, src32, isSNaN64, isSNaN32, isDen64, isDen32,
@@ -118,22 +118,23 @@ function minmaxSd(c: Cpu, i: Insn): void {
 
 // ---- cmpps / cmppd / cmpss / cmpsd ----
 
-/** Predicate p (0..7) on the classified operands: EQ LT LE UNORD NEQ NLT NLE ORD. */
+/**
+ * Predicate p on the classified operands: 0..7 are SSE's EQ LT LE UNORD NEQ NLT NLE ORD; the VEX
+ * forms (vcmpps...) take 0..31: 8..15 add EQ_UQ NGE NGT FALSE NEQ_OQ GE GT TRUE, and 16..31 repeat
+ * 0..15 with the opposite QNaN signalling. TRUTH[p & 15] is the set of relations (LT 1, EQ 2,
+ * GT 4, UNORD 8) for which the predicate holds.
+ */
+const TRUTH = [2, 1, 3, 8, 13, 14, 12, 7, 10, 9, 11, 0, 5, 6, 4, 15];
 function pred(p: number, nan: boolean): boolean {
-  switch (p) {
-    case 0: return !nan && va === vb;
-    case 1: return !nan && va < vb;
-    case 2: return !nan && va <= vb;
-    case 3: return nan;
-    case 4: return nan || va !== vb;
-    case 5: return nan || !(va < vb);
-    case 6: return nan || !(va <= vb);
-    default: return !nan;
-  }
+  const rel = nan ? 8 : va < vb ? 1 : va === vb ? 2 : 4;
+  return (TRUTH[p & 15] & rel) !== 0;
 }
 
-/** The predicates that signal on a quiet NaN: LT, LE, NLT, NLE. */
-const signals = (p: number): boolean => (p & 3) === 1 || (p & 3) === 2;
+/** The predicates that signal on a quiet NaN: LT, LE, NLT, NLE, NGE, NGT, GE, GT (and 16..31 inverted). */
+const signals = (p: number): boolean => ((p & 3) === 1 || (p & 3) === 2) !== (p >= 16);
+
+/** The predicate of a cmp instruction: 3 bits in the SSE forms, 5 in the VEX forms. */
+const predOf = (i: Insn): number => i.imm & (i.op >= VEX_OP ? 31 : 7);
 
 function cmp64(c: Cpu, p: number, k: number, s: number): number {
   const X = c.X32;
@@ -153,24 +154,24 @@ function cmp32(c: Cpu, p: number, k: number, s: number): number {
 function cmpps(c: Cpu, i: Insn): void {
   src128(c, i, true);
   beginFp(c, i.reg);
-  const k = 4 * i.reg, p = i.imm & 7;
+  const k = 4 * i.reg, p = predOf(i);
   endFp(c, i, cmp32(c, p, k, 0) | cmp32(c, p, k + 1, 1) | cmp32(c, p, k + 2, 2) | cmp32(c, p, k + 3, 3), i.reg);
 }
 function cmppd(c: Cpu, i: Insn): void {
   src128(c, i, true);
   beginFp(c, i.reg);
-  const k = 4 * i.reg, p = i.imm & 7;
+  const k = 4 * i.reg, p = predOf(i);
   endFp(c, i, cmp64(c, p, k, 0) | cmp64(c, p, k + 2, 2), i.reg);
 }
 function cmpss(c: Cpu, i: Insn): void {
   src32(c, i);
   beginFp(c, i.reg);
-  endFp(c, i, cmp32(c, i.imm & 7, 4 * i.reg, 0), i.reg);
+  endFp(c, i, cmp32(c, predOf(i), 4 * i.reg, 0), i.reg);
 }
 function cmpsd(c: Cpu, i: Insn): void {
   src64(c, i);
   beginFp(c, i.reg);
-  endFp(c, i, cmp64(c, i.imm & 7, 4 * i.reg, 0), i.reg);
+  endFp(c, i, cmp64(c, predOf(i), 4 * i.reg, 0), i.reg);
 }
 
 // ---- comis / ucomis: sub 1 for comis (signals on QNaN) ----

@@ -1,0 +1,138 @@
+// Forms and cases of the AVX differential tests (avx.test.ts). The forms are enumerated from the
+// emulator's VEX tables (every registered VEX row, each VEX.L and VEX.W it accepts, register and
+// memory operands), with the operand kinds the encoding needs looked up by mnemonic; the truth comes
+// from the host CPU, so enumerating from the tables only decides which encodings get tested.
+// States come from sse-gen.ts's makeCase (edge-value float/int lanes, random MXCSR), with the YMM
+// upper halves filled from the same distributions.
+import '../../kernel/cpu/ops/index.js';
+import { vexTables, type OpDef } from '../../kernel/cpu/optable.js';
+import { I_UB, I_B } from '../../kernel/cpu/optable.js';
+import { makeCase, WIN, type R } from './sse-gen.js';
+import type { Form as SseForm, Lanes } from './sse-forms.js';
+import { AvxState } from './avx-record.js';
+
+export interface AvxForm {
+  name: string;
+  map: number;
+  pp: number;
+  op: number;
+  /** ModRM.reg: xmm, general register, or a /digit. */
+  reg: 'x' | 'g' | number;
+  rm: 'x' | 'g';
+  /** Uses VEX.vvvv (else it must be 1111b). */
+  v: boolean;
+  L: number;
+  W: number;
+  mem: boolean;
+  imm: boolean;
+  align: number;
+  lanes: Lanes;
+  /** Implicit operands: 'rdi' (maskmov: [rdi] in scratch). */
+  implicit?: string;
+}
+
+const REG_GPR = /^v(movmskp[sd]|pmovmskb|cvtt?s[sd]2si|pextrw)$/;
+const RM_GPR = /^v(cvtsi2s[sd]|pinsr[bwdq]|movd|pextr[bwdq]|pextrw)$/;
+const ALIGNED = /^v(movap[sd]|movdqa|movnt.*)$/;
+
+function lanesOf(name: string, op: number, map: number): Lanes {
+  if (/ldmxcsr/.test(name)) return 'mxcsr';
+  if (map === 1 && [0xd1, 0xd2, 0xd3, 0xe1, 0xe2, 0xf1, 0xf2, 0xf3].includes(op)) return 'count';
+  if (/(ps|ss)$|ps2|ss2|2ps|2ss|ph/.test(name)) return 'f32';
+  if (/(pd|sd)$|pd2|sd2|2pd|2sd/.test(name)) return 'f64';
+  return 'int';
+}
+
+/** Every VEX form the emulator registers. */
+export function vexForms(): AvxForm[] {
+  const out: AvxForm[] = [];
+  const pps = ['none', 'p66', 'f3', 'f2'] as const;
+  for (let map = 1; map <= 3; map++) {
+    for (let op = 0; op < 256; op++) {
+      const row = vexTables[map][op];
+      if (!row) continue;
+      pps.forEach((p, pp) => {
+        const d0 = row.pfx![p];
+        if (!d0) return;
+        for (const W of [0, 1]) {
+          const d1: OpDef = W === 1 && d0.w1 ? d0.w1 : d0;
+          if (d1.vexW !== undefined && d1.vexW !== W) continue;
+          if (W === 1 && !d0.w1 && d1.size !== 5 && d1.vexW === undefined) continue; // W ignored: test W0 only
+          const members: [OpDef, number | null][] = d1.group
+            ? d1.group.map((g, k) => [g ? { ...d1, ...g } : null, k] as [OpDef | null, number]).filter((x): x is [OpDef, number] => x[0] !== null && !!x[0].fn)
+            : [[d1, null]];
+          for (const [d, digit] of members) {
+            for (const L of [0, 1]) {
+              if (d.vexL !== undefined && d.vexL !== L) continue;
+              if (d.name === 'vzeroupper' || d.name === 'vgrp15') {
+                if (d.name === 'vzeroupper') out.push(base(d.name + (L ? '/vzeroall' : ''), map, pp, op, 0, 'x', false, L, W, false, false, 'int'));
+                continue;
+              }
+              const name = d.name;
+              const reg = digit !== null ? digit : REG_GPR.test(name) && !(name === 'vpextrw' && map === 3) ? 'g' : 'x';
+              const rm = RM_GPR.test(name) && !(name === 'vpextrw' && map === 1) ? 'g' : 'x';
+              const imm = d.imm === I_UB || d.imm === I_B;
+              const align = ALIGNED.test(name) ? (L ? 32 : 16) : 0;
+              const lanes = lanesOf(name, op, map);
+              const tag = `${name} ${['', '66 ', 'F3 ', 'F2 '][pp]}${['', '0F', '0F38', '0F3A'][map]} ${op.toString(16)}${digit !== null ? '/' + digit : ''} L${L}${W ? ' W1' : ''}`;
+              const v = !d.noV;
+              const f = (mem: boolean): AvxForm => ({ ...base(`${tag} (${mem ? 'mem' : 'reg'})`, map, pp, op, reg, rm, v, L, W, mem, imm, lanes), align, implicit: /maskmovdqu/.test(name) ? 'rdi' : undefined });
+              if (!d.memOnly) out.push(f(false));
+              if (!d.regOnly) out.push(f(true));
+            }
+          }
+        }
+      });
+    }
+  }
+  return out;
+}
+
+function base(name: string, map: number, pp: number, op: number, reg: AvxForm['reg'], rm: AvxForm['rm'], v: boolean, L: number, W: number, mem: boolean, imm: boolean, lanes: Lanes): AvxForm {
+  return { name, map, pp, op, reg, rm, v, L, W, mem, imm, align: 0, lanes };
+}
+
+const BASES = [3, 6, 7, 9, 14];
+const GPRS = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/** Randomizes st for form f and returns the instruction bytes. */
+export function makeAvxCase(r: R, f: AvxForm, st: AvxState): number[] {
+  const sf: SseForm = { name: f.name, pfx: null, op: 0x10, reg: 'x', rm: 'x', mem: 0, lanes: f.lanes };
+  makeCase(r, sf, false, false, st);
+  for (let n = 0; n < 16; n++) st.ymmh.set(st.xmm.subarray(16 * ((n + 5) % 16), 16 * ((n + 5) % 16) + 16), 16 * n);
+  for (let n = 0; n < 16; n++) if (r.bool(0.3)) { const s = 16 * r.int(16); st.ymmh.set(st.xmm.slice(s, s + 16), 16 * n); }
+  const reg = f.reg === 'x' ? r.int(16) : f.reg === 'g' ? r.pick(GPRS) : f.reg;
+  const vreg = f.v ? r.int(16) : 0;
+  let X = 0, B = 0, modrm: number;
+  const tail: number[] = [];
+  if (f.mem) {
+    const b = r.pick(BASES.filter((x) => x !== reg || f.reg === 'x'));
+    B = b >> 3;
+    const disp = 8 * r.int(4);
+    modrm = 0x40 | ((reg & 7) << 3) | (b & 7);
+    tail.push(disp);
+    const size = f.L ? 32 : 16;
+    let off: number;
+    if (f.align) off = r.bool(0.1) ? r.int(64 - size + 1) : f.align * r.int(64 / f.align - (size === 32 ? 1 : 0));
+    else off = r.int(64 - size + 1);
+    if (off + size > 64) off = 64 - size;
+    st.gpr[b] = BigInt(WIN + off - disp);
+  } else {
+    const rm = f.rm === 'x' ? r.int(16) : r.pick(GPRS);
+    B = rm >> 3;
+    modrm = 0xc0 | ((reg & 7) << 3) | (rm & 7);
+  }
+  if (f.implicit === 'rdi') st.gpr[7] = BigInt(WIN + r.int(49));
+  const R = (reg >> 3) & 1;
+  const code: number[] = [];
+  if (f.map === 1 && f.W === 0 && X === 0 && B === 0 && r.bool(0.5)) {
+    code.push(0xc5, ((R ^ 1) << 7) | ((~vreg & 15) << 3) | (f.L << 2) | f.pp);
+  } else {
+    code.push(0xc4, ((R ^ 1) << 7) | ((X ^ 1) << 6) | ((B ^ 1) << 5) | f.map, (f.W << 7) | ((~vreg & 15) << 3) | (f.L << 2) | f.pp);
+  }
+  code.push(f.op);
+  if (f.name.startsWith('vzeroupper')) return code;
+  code.push(modrm, ...tail);
+  if (f.imm) code.push(r.int(256));
+  return code;
+}
