@@ -18,7 +18,8 @@
 import type { Cpu } from '../state.js';
 import type { Insn, Handler } from '../insn.js';
 import { ea } from '../operands.js';
-import { gpFault } from './sse-common.js';
+import { gpFault, endFp } from './sse-common.js';
+import { GuestFault, SIGFPE } from '../fault.js';
 import { PROT_WRITE } from '../../mm/pagetable.js';
 import { PAGE_SIZE } from '../../mm/phys.js';
 
@@ -104,6 +105,23 @@ export const V_LIG = 16;
 export const V_WIDEN = 32;
 /** Flag: narrowing (vcvtpd2ps, vcvt(t)pd2dq): each lane yields 64 bits; a 256-bit form packs them into an xmm. */
 export const V_NARROW = 64;
+/** Flag: the instruction writes xmm0 implicitly (vpcmpestrm/vpcmpistrm): zero ymm0's upper half. */
+export const V_ZERO0 = 128;
+
+/**
+ * Runs one lane of a 256-bit form with MXCSR's flags cleared (masks as they are, so an unmasked
+ * underflow is detected the same way) and returns that lane's flags. An #XM from the lane is
+ * absorbed: the caller raises the combined exception after both lanes.
+ */
+function lane(c: Cpu, i: Insn, h: Handler, mx0: number): number {
+  c.mxcsr = mx0 & ~0x3f;
+  try {
+    h(c, i);
+  } catch (e) {
+    if (!(e instanceof GuestFault) || e.signo !== SIGFPE) throw e;
+  }
+  return c.mxcsr & 0x3f;
+}
 
 function pickTemp(i: Insn): number {
   for (let t = 15; ; t--) if (t !== i.reg && t !== i.vreg && t !== i.rm) return t;
@@ -142,6 +160,8 @@ export function vexOf(h: Handler, kind: number, msize: number, flags = 0): Handl
     SAVE_D[0] = X[dk]; SAVE_D[1] = X[dk + 1]; SAVE_D[2] = X[dk + 2]; SAVE_D[3] = X[dk + 3];
     SAVE_D[4] = X[HI + dk]; SAVE_D[5] = X[HI + dk + 1]; SAVE_D[6] = X[HI + dk + 2]; SAVE_D[7] = X[HI + dk + 3];
     const sk = rm0 >= 0 ? 4 * rm0 : -1;
+    // (A widening form's register source may be its destination: keep a copy for the high lane.)
+    if (wide && (flags & V_WIDEN) !== 0 && sk >= 0) { M32[0] = X[sk]; M32[1] = X[sk + 1]; M32[2] = X[sk + 2]; M32[3] = X[sk + 3]; }
     // The first source: vvvv (NDS), ModRM.rm (NDD), none (two-operand forms).
     const s1 = kind === K_NDS || kind === K_CNT ? 4 * i.vreg : kind === K_NDD ? sk : -1;
     if (wide && s1 >= 0) { S1HI[0] = X[HI + s1]; S1HI[1] = X[HI + s1 + 1]; S1HI[2] = X[HI + s1 + 2]; S1HI[3] = X[HI + s1 + 3]; }
@@ -150,13 +170,17 @@ export function vexOf(h: Handler, kind: number, msize: number, flags = 0): Handl
       else { X[tk] = M32[0]; X[tk + 1] = M32[1]; X[tk + 2] = M32[2]; X[tk + 3] = M32[3]; }
       if (s1 >= 0 && s1 !== dk) { X[dk] = X[s1]; X[dk + 1] = X[s1 + 1]; X[dk + 2] = X[s1 + 2]; X[dk + 3] = X[s1 + 3]; }
       i.rm = kind === K_NDD ? dst : t;
-      h(c, i);
+      // A 256-bit form runs each lane with clear flags, then raises the union of both lanes'
+      // flags, so an unmasked exception faults with the whole destination unchanged (#XM).
+      const mx0 = c.mxcsr;
+      let f0 = 0;
+      if (wide) f0 = lane(c, i, h, mx0);
+      else h(c, i);
       if (wide) {
         LOW[0] = X[dk]; LOW[1] = X[dk + 1]; LOW[2] = X[dk + 2]; LOW[3] = X[dk + 3];
         if (kind === K_CNT) { /* the count in t stays */ }
         else if (flags & V_WIDEN) {
           // The next msize bytes of the (128-bit) source, moved down to the bottom of t.
-          if (sk >= 0) { M32[0] = X[sk]; M32[1] = X[sk + 1]; M32[2] = X[sk + 2]; M32[3] = X[sk + 3]; }
           for (let b = 0; b < msize; b++) M8[b] = M8[msize + b];
           X[tk] = M32[0]; X[tk + 1] = M32[1]; X[tk + 2] = M32[2]; X[tk + 3] = M32[3];
         }
@@ -167,7 +191,7 @@ export function vexOf(h: Handler, kind: number, msize: number, flags = 0): Handl
         if (flags & V_IMMHI4) i.imm = imm0 >> 4;
         else if (flags & V_IMMHI2) i.imm = imm0 >> 2;
         else if (flags & V_IMMHI3) i.imm = imm0 >> 3;
-        h(c, i);
+        const f1 = lane(c, i, h, mx0);
         if (flags & V_NARROW) {
           X[dk + 2] = X[dk]; X[dk + 3] = X[dk + 1]; X[dk] = LOW[0]; X[dk + 1] = LOW[1];
           zeroUpper(c, dst);
@@ -175,7 +199,13 @@ export function vexOf(h: Handler, kind: number, msize: number, flags = 0): Handl
           X[HI + dk] = X[dk]; X[HI + dk + 1] = X[dk + 1]; X[HI + dk + 2] = X[dk + 2]; X[HI + dk + 3] = X[dk + 3];
           X[dk] = LOW[0]; X[dk + 1] = LOW[1]; X[dk + 2] = LOW[2]; X[dk + 3] = LOW[3];
         }
+        // If a pre-computation exception (IE, DE, ZE) is unmasked in either lane, only those flags.
+        const pre = (f0 | f1) & 7;
+        const f = pre & ~(mx0 >> 7) ? pre : f0 | f1;
+        c.mxcsr = mx0;
+        if (f !== 0) endFp(c, i, f, -1);
       } else if (kind !== K_GPR && (flags & V_NOZERO) === 0) zeroUpper(c, dst);
+      if (flags & V_ZERO0) zeroUpper(c, 0);
     } catch (e) {
       X[dk] = SAVE_D[0]; X[dk + 1] = SAVE_D[1]; X[dk + 2] = SAVE_D[2]; X[dk + 3] = SAVE_D[3];
       X[HI + dk] = SAVE_D[4]; X[HI + dk + 1] = SAVE_D[5]; X[HI + dk + 2] = SAVE_D[6]; X[HI + dk + 3] = SAVE_D[7];

@@ -13,7 +13,7 @@
 import type { OpDef } from '../optable.js';
 import { tables, defVex, MAP_0F, MAP_0F38, MAP_0F3A } from '../optable.js';
 import {
-  vexOf, K_NDS, K_SRC, K_CNT, K_NDD, K_GPR, K_RAW, K_RAW1, V_NOZERO, V_IMMHI4, V_IMMHI2, V_IMMHI3, V_LIG, V_WIDEN, V_NARROW,
+  vexOf, K_NDS, K_SRC, K_CNT, K_NDD, K_GPR, K_RAW, K_RAW1, V_NOZERO, V_IMMHI4, V_IMMHI2, V_IMMHI3, V_LIG, V_WIDEN, V_NARROW, V_ZERO0,
 } from './avx-common.js';
 
 type P = 'none' | 'p66' | 'f3' | 'f2';
@@ -105,6 +105,6 @@ const r3a: Row[] = [
   [0x17, P6, K_RAW1, 4, 0, V_NOZERO],
   [0x20, P6, K_RAW, 1, 0], [0x21, P6, K_RAW, 4, 0], [0x22, P6, K_RAW, 4, 0],
   [0x40, P6, NDS, 16, 1], [0x41, P6, NDS, 16, 0], [0x42, P6, NDS, 16, 1, V_IMMHI3],
-  [0x60, P6, K_GPR, 16, 0], [0x61, P6, K_GPR, 16, 0], [0x62, P6, K_GPR, 16, 0], [0x63, P6, K_GPR, 16, 0],
+  [0x60, P6, K_GPR, 16, 0, V_ZERO0], [0x61, P6, K_GPR, 16, 0], [0x62, P6, K_GPR, 16, 0, V_ZERO0], [0x63, P6, K_GPR, 16, 0],
 ];
 reg(MAP_0F3A, r3a);
