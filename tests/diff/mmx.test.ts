@@ -125,7 +125,8 @@ function makeCase(r: Rng, f: Form, rec: Buffer): void {
 
   // Encode.
   const code: number[] = [...(f.pfx ?? [])];
-  let rex = f.w ? 8 : 0;
+  // REX.W only matters for movd/movq (0F 6E/7E); elsewhere it is ignored: set it at random.
+  let rex = f.w || (f.op !== 0x6e && f.op !== 0x7e && r.int(8) === 0) ? 8 : 0;
   let regN = typeof f.reg === 'number' ? f.reg : r.int(f.reg === 'M' ? 8 : 16);
   while (f.reg === 'G' && regN === 4) regN = r.int(16); // never write rsp
   if (f.reg === 'M') rex |= r.int(4) === 0 ? 4 : 0; // REX.R is ignored for MM registers
@@ -163,7 +164,11 @@ function makeCase(r: Rng, f: Form, rec: Buffer): void {
       let base = r.int(16);
       while ((base & 7) === 4 || (f.reg === 'G' && base === regN)) base = r.int(16);
       const disp = (r.int(256) << 24) >> 24;
-      rec.writeBigUInt64LE(BigInt(addr - disp), OFF_GPR + 8 * base);
+      if (r.int(5) === 0) {
+        // 0x67: a 32-bit address from the base register's low half (the high half is random).
+        code.unshift(0x67);
+        rec.writeUInt32LE(addr - disp, OFF_GPR + 8 * base);
+      } else rec.writeBigUInt64LE(BigInt(addr - disp), OFF_GPR + 8 * base);
       if (base >= 8) rex |= 1;
       modrm = 0x40 | ((regN & 7) << 3) | (base & 7);
       tail.push(disp & 0xff);
@@ -172,7 +177,10 @@ function makeCase(r: Rng, f: Form, rec: Buffer): void {
   if (f.rdi) {
     // maskmovq stores to [rdi]: mostly inside scratch, sometimes across its end.
     const off = r.int(20) === 0 ? 250 + r.int(6) : r.int(249);
-    rec.writeBigUInt64LE(BigInt(SCRATCH + off), OFF_GPR + 8 * 7);
+    if (r.int(4) === 0) {
+      code.unshift(0x67); // [edi]: the high half of rdi is ignored
+      rec.writeUInt32LE(SCRATCH + off, OFF_GPR + 8 * 7);
+    } else rec.writeBigUInt64LE(BigInt(SCRATCH + off), OFF_GPR + 8 * 7);
     if (r.int(4) === 0) { // random mask patterns
       const s = r.int(8);
       rec.writeBigUInt64LE(r.int(2) ? 0n : 0x8080808080808080n, OFF_FX + 32 + 16 * s);
