@@ -4,8 +4,7 @@
  *
  * Handlers read i.reg (ModRM.reg), i.rm (ModRM.rm register, or -1 for memory), i.vreg (VEX.vvvv)
  * and i.size (4, or 8 with VEX.W); 64-bit values travel as int32 pairs (lo, hi) so nothing
- * allocates. The handlers are exported; `registerBmi` adds their VEX rows once VEX decoding
- * exists (see the bottom of the file).
+ * allocates. Their VEX rows (defVex, see optable.ts) are at the bottom of the file.
  *
  * Flags: the defined ones exactly (andn/bextr/bzhi/bls*: ZF, SF per result where the manual says,
  * CF as documented, OF = 0); AF and PF are undefined and left to the lazy-flag record.
@@ -15,6 +14,7 @@ import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
 import { ea } from '../operands.js';
 import { setLogic, setEager } from '../flags.js';
+import { defVex, MAP_0F38, MAP_0F3A, S_DQ, I_UB } from '../optable.js';
 
 const T = new Int32Array(2);
 
@@ -191,3 +191,21 @@ export function shiftx(c: Cpu, i: Insn): void {
   }
   put(c, i.reg, 8, rLo, rHi);
 }
+
+// ---- the VEX rows (VEX.LZ: L = 1 is #UD; W selects 64-bit through S_DQ) ----
+
+const R = { modrm: true, size: S_DQ, vexL: 0 };
+defVex(MAP_0F38, 0xf2, 'none', { name: 'andn', fn: andn, ...R });
+defVex(MAP_0F38, 0xf3, 'none', {
+  name: 'bls', fn: bls, ...R,
+  group: [undefined, { name: 'blsr', sub: 1 }, { name: 'blsmsk', sub: 2 }, { name: 'blsi', sub: 3 }],
+});
+defVex(MAP_0F38, 0xf5, 'none', { name: 'bzhi', fn: bzhi, ...R });
+defVex(MAP_0F38, 0xf5, 'f2', { name: 'pdep', fn: pdep, ...R });
+defVex(MAP_0F38, 0xf5, 'f3', { name: 'pext', fn: pext, ...R });
+defVex(MAP_0F38, 0xf6, 'f2', { name: 'mulx', fn: mulx, ...R });
+defVex(MAP_0F38, 0xf7, 'none', { name: 'bextr', fn: bextr, ...R });
+defVex(MAP_0F38, 0xf7, 'p66', { name: 'shlx', fn: shiftx, ...R, sub: 0 });
+defVex(MAP_0F38, 0xf7, 'f2', { name: 'shrx', fn: shiftx, ...R, sub: 1 });
+defVex(MAP_0F38, 0xf7, 'f3', { name: 'sarx', fn: shiftx, ...R, sub: 2 });
+defVex(MAP_0F3A, 0xf0, 'f2', { name: 'rorx', fn: rorx, ...R, imm: I_UB, noV: true });

@@ -35,3 +35,4 @@ import './sse41-fp.js';
 // AVX: after every SSE family, whose rows avx-sse.ts derives VEX forms from.
 import './avx-sse.js';
 import './avx-mov.js';
+import './bmi.js';
