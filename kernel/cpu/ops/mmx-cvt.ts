@@ -6,8 +6,9 @@
  * As the manual says: the forms that write an MM register always make the x87-to-MMX transition
  * (and deliver a pending x87 exception first); cvtpi2ps/cvtpi2pd make it only with an MM source,
  * not with m64. Float-to-integer honours MXCSR.RC (the t forms truncate) and gives 0x80000000
- * with IE for NaN or out-of-range lanes; cvtpi2ps rounds by MXCSR.RC and may set PE; an unmasked
- * exception faults (SIGFPE) before any register changes.
+ * with IE for NaN or out-of-range lanes; cvtpi2ps rounds by MXCSR.RC and may set PE. An unmasked
+ * exception faults (#XM, SIGFPE) before the destination is written, but (as the host CPU shows)
+ * after the x87-to-MMX transition.
  */
 
 import type { Cpu } from '../state.js';
