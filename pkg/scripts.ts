@@ -1,7 +1,7 @@
-// Maintainer scripts (preinst, postinst, prerm, postrm). They must run inside
-// the root under `rustos run`, which cannot start processes yet, so running is
-// behind the ScriptRunner interface: the emulator plugs in later; today the
-// default runner refuses and `--no-scripts` skips (scripts still land in info/).
+// Maintainer scripts (preinst, postinst, prerm, postrm): the ScriptRunner
+// interface, dpkg's script environment and the runners that need no emulator.
+// The real runner (src/pkg/emurunner.ts) runs each script inside the root under
+// `rustos run`; `--no-scripts` skips them (they still land in info/).
 
 import { PkgError, EXIT_ERROR } from './errors.js';
 
@@ -18,20 +18,28 @@ export interface ScriptCall {
   root: string;
   /** Environment dpkg provides (DPKG_MAINTSCRIPT_PACKAGE, ..._NAME, DPKG_ROOT...). */
   env: Record<string, string>;
+  /** dpkg's description, e.g. "new foo package pre-installation script" (for messages). */
+  label?: string;
 }
+
+/** How a script ended: an exit status, or the signal that killed it (Node's name, e.g. SIGTERM). */
+export type ScriptResult = number | { signal: string; coreDumped?: boolean };
 
 export interface ScriptRunner {
   /** Whether this runner can execute anything (false: caller must refuse early). */
   readonly canRun: boolean;
-  /** Run a script; resolve to its exit status. */
-  run(call: ScriptCall): Promise<number>;
+  /** Why it cannot run (shown when refusing); only meaningful when canRun is false. */
+  readonly unavailable?: string;
+  /** Run a script; resolve to its exit status (or the signal that killed it). */
+  run(call: ScriptCall): Promise<ScriptResult>;
 }
 
-/** The runner used until the emulator can run a shell. */
+/** A runner that refuses everything (e.g. when the emulator is not built). */
 export class UnavailableRunner implements ScriptRunner {
   readonly canRun = false;
+  constructor(readonly unavailable = 'the rustos emulator is not available') {}
   async run(call: ScriptCall): Promise<number> {
-    throw new PkgError(`cannot run ${call.pkg}'s ${call.script}: maintainer scripts cannot be run yet (the rustos emulator cannot start processes); use --no-scripts`, EXIT_ERROR);
+    throw new PkgError(`cannot run ${call.pkg}'s ${call.script}: ${this.unavailable}; use --no-scripts`, EXIT_ERROR);
   }
 }
 
@@ -45,14 +53,15 @@ export class SkipRunner implements ScriptRunner {
   }
 }
 
-export function scriptEnv(pkg: string, script: string, version: string, root: string, arch: string): Record<string, string> {
+export function scriptEnv(pkg: string, script: string, version: string, _root: string, arch: string): Record<string, string> {
   return {
     DPKG_MAINTSCRIPT_PACKAGE: pkg,
     DPKG_MAINTSCRIPT_NAME: script,
     DPKG_MAINTSCRIPT_ARCH: arch,
     DPKG_MAINTSCRIPT_PACKAGE_REFCOUNT: '1',
     DPKG_RUNNING_VERSION: version,
-    DPKG_ROOT: root === '/' ? '' : root,
+    // Scripts run inside the root (dpkg chroots for --root), so DPKG_ROOT is empty there.
+    DPKG_ROOT: '',
     DPKG_ADMINDIR: '/var/lib/dpkg',
   };
 }
@@ -61,7 +70,7 @@ export function scriptEnv(pkg: string, script: string, version: string, root: st
 export function requireRunnable(runner: ScriptRunner, pkg: string, scripts: string[]): void {
   if (runner.canRun || scripts.length === 0) return;
   throw new PkgError(
-    `package ${pkg} has maintainer scripts (${scripts.join(', ')}), which cannot be run yet: the rustos emulator cannot start processes or shells.\n` +
+    `package ${pkg} has maintainer scripts (${scripts.join(', ')}), which cannot be run: ${runner.unavailable ?? 'no script runner'}.\n` +
       `Re-run with --no-scripts to skip them (they are still recorded in var/lib/dpkg/info/).`,
     EXIT_ERROR,
   );

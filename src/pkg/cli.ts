@@ -225,7 +225,7 @@ Helpers for maintainer scripts (dpkg's own argument syntax):
   rustos-pkg trigger [--root DIR] [--by-package P] TRIGGER
 
 dpkg spellings are accepted: -i -r -P -l -L -S -s -I -c -V -C --unpack --configure [-a].
-Maintainer scripts cannot run yet (no process support in the emulator): use --no-scripts.`);
+Maintainer scripts run inside the root under rustos run (--root DIR needs its own /bin/sh); --no-scripts skips them.`);
   return program;
 }
 

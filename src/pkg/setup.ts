@@ -1,6 +1,7 @@
 // Builds the operation context from CLI options: the root (default
 // $RUSTOS_ROOT or ~/.local/share/rustos/root, the overlay's upper layer), the
 // admin dir, the host database (only for the default root), the script runner
+// (the emulator; for the default root it runs over the overlay)
 // and the progress display (a cli-progress bar on a terminal only).
 
 import { homedir } from 'node:os';
@@ -9,7 +10,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { Database } from '../../pkg/db.js';
 import type { Ctx } from '../../pkg/context.js';
-import { SkipRunner, UnavailableRunner, type ScriptRunner } from '../../pkg/scripts.js';
+import { SkipRunner, type ScriptRunner } from '../../pkg/scripts.js';
+import { EmuRunner } from './emurunner.js';
 import type { ConfPolicy } from '../../pkg/conffiles.js';
 
 export interface CommonOpts {
@@ -33,7 +35,7 @@ export function rootOf(o: CommonOpts): { root: string; admindir: string; isDefau
   return { root, admindir, isDefault: o.root === undefined };
 }
 
-/** Runner hook: the emulator will provide a real one; until then scripts are refused or skipped. */
+/** Runner hook (tests); by default scripts run under the emulator (EmuRunner), --no-scripts skips them. */
 let pluggedRunner: ScriptRunner | null = null;
 export function setScriptRunner(r: ScriptRunner | null): void {
   pluggedRunner = r;
@@ -46,7 +48,7 @@ export function makeCtx(o: CommonOpts, opts: { write: boolean }): Ctx & { progre
   // The host's own packages count as installed for the default overlay root.
   const hostStatus = '/var/lib/dpkg';
   const host = isDefault && existsSync(join(hostStatus, 'status')) && resolve(admindir) !== hostStatus ? Database.load(hostStatus) : null;
-  const runner = o.scripts === false ? new SkipRunner() : pluggedRunner ?? new UnavailableRunner();
+  const runner = o.scripts === false ? new SkipRunner() : pluggedRunner ?? new EmuRunner({ root, overlay: isDefault });
   const policy: ConfPolicy = o.forceConfnew ? 'confnew' : o.forceConfold ? 'confold' : 'default';
   const progress = new Progress(!o.quiet && process.stderr.isTTY === true);
   return {
