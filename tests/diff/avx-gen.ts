@@ -69,6 +69,7 @@ export function vexForms(): AvxForm[] {
                 continue;
               }
               const name = d.name;
+              if (!name.startsWith('v')) continue; // BMI and other GPR-only VEX rows have their own tests
               const reg = digit !== null ? digit : REG_GPR.test(name) && !(name === 'vpextrw' && map === 3) ? 'g' : 'x';
               const rm = RM_GPR.test(name) && !(name === 'vpextrw' && map === 1) ? 'g' : 'x';
               const imm = d.imm === I_UB || d.imm === I_B;

@@ -103,8 +103,16 @@ const r3a: Row[] = [
   [0x0c, P6, NDS, 16, 1, V_IMMHI4], [0x0d, P6, NDS, 16, 1, V_IMMHI2], [0x0e, P6, NDS, 16, 1], [0x0f, P6, NDS, 16, 1],
   [0x14, P6, K_RAW1, 1, 0, V_NOZERO], [0x15, P6, K_RAW1, 2, 0, V_NOZERO], [0x16, P6, K_RAW1, 4, 0, V_NOZERO],
   [0x17, P6, K_RAW1, 4, 0, V_NOZERO],
-  [0x20, P6, K_RAW, 1, 0], [0x21, P6, K_RAW, 4, 0], [0x22, P6, K_RAW, 4, 0],
+  [0x20, P6, K_RAW, 1, 0], [0x22, P6, K_RAW, 4, 0],
   [0x40, P6, NDS, 16, 1], [0x41, P6, NDS, 16, 0], [0x42, P6, NDS, 16, 1, V_IMMHI3],
   [0x60, P6, K_GPR, 16, 0, V_ZERO0], [0x61, P6, K_GPR, 16, 0], [0x62, P6, K_GPR, 16, 0, V_ZERO0], [0x63, P6, K_GPR, 16, 0],
 ];
 reg(MAP_0F3A, r3a);
+
+// vinsertps: the register form reads an xmm (which may be the destination: the NDS adapter copes),
+// the memory form a plain m32 that imm8[7:6] does not index (the legacy handler's own memory path).
+const insertps = tables[MAP_0F3A][0x21]?.pfx?.p66;
+if (insertps) {
+  const reg = vexOf(insertps.fn, K_NDS, 16, 0), mem = vexOf(insertps.fn, K_RAW, 4, 0);
+  defVex(MAP_0F3A, 0x21, P6, { ...insertps, name: 'vinsertps', fn: (c, i) => (i.rm >= 0 ? reg(c, i) : mem(c, i)), vexL: 0 });
+}

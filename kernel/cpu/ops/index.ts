@@ -36,3 +36,4 @@ import './sse41-fp.js';
 import './avx-sse.js';
 import './avx-mov.js';
 import './bmi.js';
+import './avx.js';
