@@ -46,7 +46,7 @@ const UNALIGNED = new Set(['movdqu', 'movups', 'movupd']);
 export function emitVec(k: number, i: Insn, ea: string | null): Emitted | null {
   const n = i.name;
   const op = i.op;
-  if (MOVES.has(n)) {
+  if (MOVES.has(n) && i.vl === 0 && i.vreg < 0) {
     const isLoad = op === 0x0f6f || op === 0x0f28 || op === 0x0f10;
     const isStore = op === 0x0f7f || op === 0x0f29 || op === 0x0f11;
     if (i.rm >= 0) {
@@ -69,10 +69,10 @@ export function emitVec(k: number, i: Insn, ea: string | null): Emitted | null {
     return null;
   }
   const f = BIN[n];
-  if (f && i.rm >= 0 && (i.pfx === 0x66 || n.endsWith('ps'))) {
+  if (f && i.rm >= 0 && i.vreg < 0 && (i.pfx === 0x66 || n.endsWith('ps'))) {
     return { code: lanes((j) => `${X(i.reg, j)}=${f(X(i.reg, j), X(i.rm, j))};`) };
   }
-  if ((n === 'pslld' || n === 'psrld' || n === 'psrad') && op === 0x0f72 && i.rm >= 0) {
+  if ((n === 'pslld' || n === 'psrld' || n === 'psrad') && op === 0x0f72 && i.pfx === 0x66 && i.rm >= 0) {
     const c = i.imm & 255;
     if (c > 31) return { code: lanes((j) => `${X(i.rm, j)}=${n === 'psrad' ? `${X(i.rm, j)}>>31` : '0'};`) };
     const o = n === 'pslld' ? '<<' : n === 'psrld' ? '>>>' : '>>';
@@ -84,5 +84,5 @@ export function emitVec(k: number, i: Insn, ea: string | null): Emitted | null {
 /** SSE forms that never touch EFLAGS (for the compiler's flag-liveness pass). */
 export function isVecNeutral(i: Insn): boolean {
   const n = i.name;
-  return MOVES.has(n) || n in BIN || ((n === 'pslld' || n === 'psrld' || n === 'psrad') && i.op === 0x0f72);
+  return MOVES.has(n) || n in BIN || ((n === 'pslld' || n === 'psrld' || n === 'psrad') && i.op === 0x0f72 && i.pfx === 0x66);
 }
