@@ -17,6 +17,8 @@ export interface Ctx {
   policy: ConfPolicy;
   forceDepends: boolean;
   log: (msg: string) => void;
+  /** Warnings to stderr (dpkg's "error while cleaning up", script fallbacks); optional. */
+  warn?: (msg: string) => void;
   onBytes?: (n: number) => void;
 }
 

@@ -86,21 +86,37 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
 
   const staged = stageControl(ctx, c.files);
   const info = (n: string) => db.infoPath(c.name, n);
-  if (upgrading) await runScript(ctx, c.name, 'prerm', info('prerm'), ['upgrade', c.version], c.version);
-  try {
-    await runScript(ctx, c.name, 'preinst', join(staged, 'preinst'), upgrading ? ['upgrade', oldVersion] : configuredVersion ? ['install', configuredVersion] : ['install'], c.version);
-  } catch (e) {
-    // dpkg's unwinding: let the new postrm undo what preinst did.
-    await runScript(ctx, c.name, 'postrm', join(staged, 'postrm'), upgrading ? ['abort-upgrade', oldVersion] : ['abort-install'], c.version).catch(() => undefined);
-    if (upgrading) await runScript(ctx, c.name, 'postinst', info('postinst'), ['abort-upgrade', c.version], c.version).catch(() => undefined);
-    throw e;
-  }
+  // The old prerm; if it fails, dpkg tries the new one with failed-upgrade.
+  if (upgrading) await runFallback(ctx, c.name, 'prerm', info('prerm'), join(staged, 'prerm'), ['upgrade', c.version], ['failed-upgrade', oldVersion, c.version], c.version);
 
-  // Record half-installed before the first byte lands, so a kill -9 leaves a described state.
+  // Record half-installed (before preinst for a fresh install, as dpkg does) so a kill -9 leaves a described state.
   const entry = c.control.clone();
   entry.set('Status', 'install reinstreq half-installed');
   if (oldConffiles.length) entry.set('Conffiles', formatConffilesField(oldConffiles));
   if (configuredVersion) entry.set('Config-Version', configuredVersion);
+  const restoreOld = () => {
+    if (old) db.put(old);
+    // dpkg keeps the selection: "install ok not-installed" with the architecture.
+    else db.put(new Paragraph([['Package', c.name], ['Status', 'install ok not-installed'], ['Architecture', c.control.get('Architecture')!]]));
+    db.commit();
+  };
+  if (!upgrading) {
+    db.put(entry.clone());
+    db.commit();
+  }
+  try {
+    const preArgs = upgrading ? ['upgrade', oldVersion, c.version] : configuredVersion ? ['install', configuredVersion, c.version] : ['install'];
+    await runScript(ctx, c.name, 'preinst', join(staged, 'preinst'), preArgs, c.version);
+  } catch (e) {
+    // dpkg's unwinding: let the new postrm undo what preinst did, then the old postinst what prerm did.
+    const abortArgs = upgrading ? ['abort-upgrade', oldVersion, c.version] : configuredVersion ? ['abort-install', configuredVersion, c.version] : ['abort-install'];
+    const undone = await runScript(ctx, c.name, 'postrm', join(staged, 'postrm'), abortArgs, c.version).then(() => true, (e2: unknown) => (reportCleanup(ctx, e2), false));
+    if (upgrading) await runScript(ctx, c.name, 'postinst', info('postinst'), ['abort-upgrade', c.version], c.version).catch((e2: unknown) => reportCleanup(ctx, e2));
+    // A failed abort-install leaves dpkg's "install reinstreq half-installed".
+    if (undone || upgrading) restoreOld();
+    rmSync(join(db.admindir, 'tmp.ci'), { recursive: true, force: true });
+    throw e;
+  }
   db.put(entry);
   db.commit();
 
@@ -113,16 +129,14 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
     });
   } catch (e) {
     // Nothing of the new version was renamed into place: the old state is intact, so restore it.
-    if (old) db.put(old);
-    else {
-      // dpkg keeps the selection: "install ok not-installed" with the architecture.
-      db.put(new Paragraph([['Package', c.name], ['Status', 'install ok not-installed'], ['Architecture', c.control.get('Architecture')!]]));
-    }
-    db.commit();
+    restoreOld();
     if (upgrading) await runScript(ctx, c.name, 'postinst', info('postinst'), ['abort-upgrade', c.version], c.version).catch(() => undefined);
     rmSync(join(db.admindir, 'tmp.ci'), { recursive: true, force: true });
     throw e;
   }
+
+  // The old postrm runs before its info/ files are replaced (new postrm failed-upgrade if it fails).
+  if (upgrading) await runFallback(ctx, c.name, 'postrm', info('postrm'), join(staged, 'postrm'), ['upgrade', c.version], ['failed-upgrade', oldVersion, c.version], c.version);
 
   // info/: drop the old version's files, install the new control members.
   for (const f of db.infoFiles(c.name)) if (!f.endsWith('.list')) rmSync(f, { force: true });
@@ -151,7 +165,6 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
   for (const [o, paths] of byOwner) {
     writeFileSync(db.infoPath(o, 'list'), db.files(o).filter((f) => !paths.has(f)).map((f) => f + '\n').join(''));
   }
-  if (upgrading) await runScript(ctx, c.name, 'postrm', info('postrm'), ['upgrade', c.version], c.version);
 
   const triggers = parseTriggersFile(c.files.get('triggers')?.data.toString('utf8') ?? '');
   recordInterests(db, c.name, triggers);
@@ -170,6 +183,22 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
   db.setStatus(c.name, { want: 'install', flag: 'ok', state: 'unpacked' });
   db.commit();
   rmSync(join(db.admindir, 'tmp.ci'), { recursive: true, force: true });
+}
+
+/** dpkg's maintscript_fallback: the old script, and if it fails the new one with failed-upgrade. */
+async function runFallback(ctx: Ctx, pkg: string, script: 'prerm' | 'postrm', oldPath: string, newPath: string, args: string[], fallbackArgs: string[], version: string): Promise<void> {
+  try {
+    await runScript(ctx, pkg, script, oldPath, args, version);
+  } catch (e) {
+    if (!existsSync(newPath)) throw e;
+    ctx.warn?.(`${e instanceof Error ? e.message : String(e)}\ntrying script from the new package instead ...`);
+    await runScript(ctx, pkg, script, newPath, fallbackArgs, version);
+  }
+}
+
+/** A failure while unwinding is reported (dpkg's "error while cleaning up") but does not replace the first error. */
+function reportCleanup(ctx: Ctx, e: unknown): void {
+  ctx.warn?.(`error while cleaning up:\n ${e instanceof Error ? e.message : String(e)}`);
 }
 
 export function parseConffileList(text: string | undefined): Set<string> {

@@ -37,7 +37,21 @@ export async function removeOne(ctx: Ctx, name: string, keepWant = false): Promi
   const p = db.get(name)!;
   const version = p.get('Version') ?? '';
   ctx.log(`Removing ${name} (${version}) ...`);
-  await runScript(ctx, name, 'prerm', db.infoPath(name, 'prerm'), ['remove'], version);
+  try {
+    await runScript(ctx, name, 'prerm', db.infoPath(name, 'prerm'), ['remove'], version);
+  } catch (e) {
+    // dpkg's unwinding: half-configured while the postinst undoes the prerm; installed again if it can.
+    db.setStatus(name, keepWant ? { state: 'half-configured' } : { want: 'deinstall', state: 'half-configured' });
+    db.commit();
+    try {
+      await runScript(ctx, name, 'postinst', db.infoPath(name, 'postinst'), ['abort-remove'], version);
+      db.setStatus(name, { state: 'installed' });
+      db.commit();
+    } catch (e2) {
+      ctx.warn?.(`error while cleaning up:\n ${e2 instanceof Error ? e2.message : String(e2)}`);
+    }
+    throw e;
+  }
   db.setStatus(name, keepWant ? { state: 'half-installed' } : { want: 'deinstall', state: 'half-installed' });
   db.commit();
   const conffiles = parseConffilesField(p.get('Conffiles'));

@@ -58,6 +58,7 @@ export function makeCtx(o: CommonOpts, opts: { write: boolean }): Ctx & { progre
       if (o.quiet) return;
       progress.interrupt(() => process.stdout.write(m + '\n'));
     },
+    warn: (m) => progress.interrupt(() => process.stderr.write(`rustos-pkg: ${m}\n`)),
     onBytes: (n) => progress.add(n),
     progress,
   };
