@@ -175,10 +175,13 @@ export class Decoder {
         if ((modrm & 7) === 4) {
           const sib = this.byte();
           const idx = ((sib >> 3) & 7) | rexX;
-          if (idx !== 4) { i.index = idx; i.scale = 1 << (sib >> 6); }
+          // (VSIB, for gathers: the index names a vector register, and 4 is xmm4, not "none".)
+          if (idx !== 4 || d.vsib) { i.index = idx; i.scale = 1 << (sib >> 6); }
           const base = (sib & 7) | rexB;
           if ((sib & 7) === 5 && mod === 0) i.disp = this.s32();
           else i.base = base;
+        } else if (d.vsib) {
+          throw this.ud();
         } else if ((modrm & 7) === 5 && mod === 0) {
           ripRel = true;
           i.disp = this.s32();

@@ -68,6 +68,8 @@ export interface OpDef {
   vexW?: number;
   /** VEX rows only: VEX.vvvv is unused and must be 1111b (Insn.vreg 0), else #UD. */
   noV?: boolean;
+  /** VEX rows only: VSIB addressing (gathers): a SIB byte is required and its index names a vector register. */
+  vsib?: boolean;
   /** VEX rows only: the variant taken when VEX.W = 1 (vpsllvd/vpsllvq, vpmaskmovd/q, gathers). */
   w1?: OpDef;
 }

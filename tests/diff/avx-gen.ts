@@ -29,6 +29,8 @@ export interface AvxForm {
   lanes: Lanes;
   /** Implicit operands: 'rdi' (maskmov: [rdi] in scratch). */
   implicit?: string;
+  /** VSIB memory operand (gathers): index vector register, data/index element widths. */
+  vsib?: { qIdx: boolean };
 }
 
 const REG_GPR = /^v(movmskp[sd]|pmovmskb|cvtt?s[sd]2si|pextrw)$/;
@@ -77,7 +79,7 @@ export function vexForms(): AvxForm[] {
               const lanes = lanesOf(name, op, map);
               const tag = `${name} ${['', '66 ', 'F3 ', 'F2 '][pp]}${['', '0F', '0F38', '0F3A'][map]} ${op.toString(16)}${digit !== null ? '/' + digit : ''} L${L}${W ? ' W1' : ''}`;
               const v = !d.noV;
-              const f = (mem: boolean): AvxForm => ({ ...base(`${tag} (${mem ? 'mem' : 'reg'})`, map, pp, op, reg, rm, v, L, W, mem, imm, lanes), align, implicit: /maskmovdqu/.test(name) ? 'rdi' : undefined });
+              const f = (mem: boolean): AvxForm => ({ ...base(`${tag} (${mem ? 'mem' : 'reg'})`, map, pp, op, reg, rm, v, L, W, mem, imm, lanes), align, implicit: /maskmovdqu/.test(name) ? 'rdi' : undefined, vsib: d.vsib ? { qIdx: (d.sub ?? 0) === 1 } : undefined });
               if (!d.memOnly) out.push(f(false));
               if (!d.regOnly) out.push(f(true));
             }
@@ -102,6 +104,7 @@ export function makeAvxCase(r: R, f: AvxForm, st: AvxState): number[] {
   makeCase(r, sf, false, false, st);
   for (let n = 0; n < 16; n++) st.ymmh.set(st.xmm.subarray(16 * ((n + 5) % 16), 16 * ((n + 5) % 16) + 16), 16 * n);
   for (let n = 0; n < 16; n++) if (r.bool(0.3)) { const s = 16 * r.int(16); st.ymmh.set(st.xmm.slice(s, s + 16), 16 * n); }
+  if (f.vsib) return gatherCase(r, f, st);
   const reg = f.reg === 'x' ? r.int(16) : f.reg === 'g' ? r.pick(GPRS) : f.reg;
   const vreg = f.v ? r.int(16) : 0;
   let X = 0, B = 0, modrm: number;
@@ -136,4 +139,32 @@ export function makeAvxCase(r: R, f: AvxForm, st: AvxState): number[] {
   code.push(modrm, ...tail);
   if (f.imm) code.push(r.int(256));
   return code;
+}
+
+/** A gather: distinct destination, index and mask registers; indices around a base in scratch. */
+function gatherCase(r: R, f: AvxForm, st: AvxState): number[] {
+  const regs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const take = (): number => regs.splice(r.int(regs.length), 1)[0];
+  const d = take(), x = take(), m = r.bool(0.03) ? d : take(); // (rarely not distinct: #UD)
+  const b = r.pick(BASES);
+  const scale = r.int(4);
+  st.gpr[b] = BigInt(0x10000000 + 4096);
+  const dv = (buf: Uint8Array): DataView => new DataView(buf.buffer, buf.byteOffset);
+  const xl = dv(st.xmm), xh = dv(st.ymmh);
+  const set32 = (reg: number, j: number, v: number): void => (j < 4 ? xl : xh).setInt32(16 * reg + 4 * (j & 3), v, true);
+  for (let j = 0; j < 8; j++) {
+    const fault = r.bool(0.02);
+    const v = fault ? 1100 * (r.bool() ? 1 : -1) : r.int(800) - 400;
+    const scaled = Math.trunc(v / (1 << scale));
+    if (f.vsib!.qIdx) {
+      if (j < 4) { set32(x, 2 * j, scaled); set32(x, 2 * j + 1, scaled < 0 ? -1 : 0); }
+    } else set32(x, j, scaled);
+    // Mask: random sign bits (the sign of each element).
+    if (r.bool(0.3)) set32(m, j, r.u32() & 0x7fffffff);
+    else if (r.bool(0.5)) set32(m, j, (r.u32() | 0x80000000) | 0);
+  }
+  const X = (x >> 3) & 1, B = (b >> 3) & 1, R = (d >> 3) & 1;
+  const disp = 4 * (r.int(8) - 4);
+  const modrm = 0x44 | ((d & 7) << 3), sib = (scale << 6) | ((x & 7) << 3) | (b & 7);
+  return [0xc4, ((R ^ 1) << 7) | ((X ^ 1) << 6) | ((B ^ 1) << 5) | f.map, (f.W << 7) | ((~m & 15) << 3) | (f.L << 2) | f.pp, f.op, modrm, sib, disp & 0xff];
 }

@@ -37,3 +37,4 @@ import './avx-sse.js';
 import './avx-mov.js';
 import './bmi.js';
 import './avx.js';
+import './avx2.js';
