@@ -166,17 +166,25 @@ export class NodeHost implements Host {
     }
   }
   readdir(path: string): HostDirent[] | number {
+    // opendir/readSync walks the directory in the host's own order (readdir(3), as getdents
+    // gives it); readdirSync would sort the names.
     try {
-      const list = fs.readdirSync(path, { withFileTypes: true });
-      return list.map((d) => {
-        let ino = 0;
-        try {
-          ino = Number(fs.lstatSync(path + '/' + d.name, { bigint: true }).ino);
-        } catch {
-          /* raced with a removal: keep 0 */
+      const dir = fs.opendirSync(path);
+      const out: HostDirent[] = [];
+      try {
+        for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+          let ino = 0;
+          try {
+            ino = Number(fs.lstatSync(path + '/' + d.name, { bigint: true }).ino);
+          } catch {
+            /* raced with a removal: keep 0 */
+          }
+          out.push({ name: d.name, type: dtype(d), ino });
         }
-        return { name: d.name, type: dtype(d), ino };
-      });
+      } finally {
+        dir.closeSync();
+      }
+      return out;
     } catch (e) {
       return errno(e);
     }

@@ -1,0 +1,101 @@
+// The host-program cases: the host's own programs run natively and under rustos with the same
+// argv, stdin, environment and files, compared byte for byte (stdout, stderr, exit status).
+// Each case runs in a fresh directory holding the fixtures of fixtures.ts (fixed contents and
+// mtimes). `sh` cases go through dash -c (pipes and redirections: processes are real now).
+
+export interface HostCase {
+  name: string;
+  argv: string[];
+  stdin?: string;
+  /** Programs that must exist for the case to run (default: argv[0]). */
+  needs?: string[];
+}
+
+const sh = (name: string, script: string, needs: string[] = []): HostCase => ({ name, argv: ['dash', '-c', script], needs: ['dash', ...needs] });
+
+const PY = (name: string, code: string): HostCase => ({ name: `python3 ${name}`, argv: ['python3', '-c', code] });
+
+export const CASES: HostCase[] = [
+  // coreutils: listing and metadata
+  { name: 'ls -la', argv: ['ls', '-la', 'data'] },
+  { name: 'ls -l full-iso', argv: ['ls', '-l', '--time-style=full-iso', 'data'] },
+  { name: 'ls -R', argv: ['ls', '-R', 'data'] },
+  { name: 'ls -1 sorted by size', argv: ['ls', '-1S', 'data'] },
+  { name: 'stat -c', argv: ['stat', '-c', '%n %s %a %F %h %Y', 'in.txt', 'data', 'data/link'] },
+  { name: 'stat -L link', argv: ['stat', '-L', '-c', '%n %s %F', 'data/link'] },
+  { name: 'find', argv: ['find', 'data', '-type', 'f', '-name', '*.txt'] },
+  { name: 'find -printf', argv: ['find', 'data', '-printf', '%p %y %s\n'] },
+  { name: 'du -a', argv: ['du', '-a', '--apparent-size', 'data'] },
+  { name: 'df size of /', argv: ['df', '--output=size,target', '/'] },
+  { name: 'readlink -f', argv: ['readlink', '-f', 'data/link'] },
+  { name: 'realpath', argv: ['realpath', 'data/sub/../a.txt'] },
+  // coreutils: changing the tree (results checked by listing them)
+  sh('cp -a', 'cp -a data copy && ls -l --time-style=full-iso copy copy/sub'),
+  sh('mv', 'mv data/a.txt moved.txt && ls data && cat moved.txt'),
+  sh('rm -r', 'rm -r data/sub && ls data'),
+  sh('mkdir -p', 'mkdir -p x/y/z && find x | sort'),
+  sh('ln -s', 'ln -s in.txt l && readlink l && cat l'),
+  sh('touch -d', 'touch -d "2001-02-03 04:05:06" t && ls -l --time-style=full-iso t'),
+  sh('chmod', 'chmod 600 in.txt && stat -c %a in.txt'),
+  sh('truncate', 'truncate -s 3 in.txt && cat in.txt && stat -c %s in.txt'),
+  // coreutils: text
+  { name: 'cat', argv: ['cat', 'in.txt', 'nums.txt'] },
+  { name: 'cat -A', argv: ['cat', '-A', 'in.txt'] },
+  { name: 'cat stdin', argv: ['cat'], stdin: 'from stdin\n' },
+  { name: 'sort', argv: ['sort', 'in.txt'] },
+  { name: 'sort -n -r', argv: ['sort', '-n', '-r', 'nums.txt'] },
+  { name: 'sort -k2', argv: ['sort', '-k2', 'table.txt'] },
+  { name: 'uniq -c', argv: ['uniq', '-c'], stdin: 'a\na\nb\nc\nc\nc\n' },
+  { name: 'wc', argv: ['wc', 'in.txt', 'nums.txt'] },
+  { name: 'head -n', argv: ['head', '-n', '2', 'in.txt'] },
+  { name: 'head -c', argv: ['head', '-c', '7', 'in.txt'] },
+  { name: 'tail -n +2', argv: ['tail', '-n', '+2', 'in.txt'] },
+  { name: 'cut -d -f', argv: ['cut', '-d', ' ', '-f', '2', 'table.txt'] },
+  { name: 'tr', argv: ['tr', 'a-z', 'A-Z'], stdin: 'hello world\n' },
+  { name: 'tr -d', argv: ['tr', '-d', 'aeiou'], stdin: 'hello world\n' },
+  { name: 'sed', argv: ['sed', '-e', 's/a/X/g', '-e', '2d', 'in.txt'] },
+  { name: 'sed -E -n', argv: ['sed', '-E', '-n', 's/^([a-z])(.*)$/\\2\\1/p', 'in.txt'] },
+  { name: 'grep -E', argv: ['grep', '-E', '^(a|c)', 'in.txt'] },
+  { name: 'grep -c -v', argv: ['grep', '-c', '-v', 'apple', 'in.txt'] },
+  { name: 'grep -rn', argv: ['grep', '-rn', 'x', 'data'] },
+  { name: 'grep no match', argv: ['grep', 'zzz', 'in.txt'] },
+  { name: 'od -c', argv: ['od', '-c', 'in.txt'] },
+  { name: 'od -An -tx1', argv: ['od', '-An', '-tx1', 'nums.txt'] },
+  { name: 'base64', argv: ['base64', 'in.txt'] },
+  { name: 'base64 -d', argv: ['base64', '-d'], stdin: 'aGVsbG8gcnVzdG9zCg==\n' },
+  { name: 'md5sum', argv: ['md5sum', 'in.txt', 'nums.txt'] },
+  { name: 'sha1sum', argv: ['sha1sum', 'in.txt'] },
+  { name: 'sha256sum', argv: ['sha256sum', 'in.txt', 'table.txt'] },
+  { name: 'sha512sum', argv: ['sha512sum', 'in.txt'] },
+  { name: 'seq', argv: ['seq', '1', '3', '20'] },
+  { name: 'expr', argv: ['expr', '6', '*', '7'] },
+  { name: 'printf', argv: ['printf', '%05d|%-5s|%x\n', '42', 'ab', '255'] },
+  { name: 'cat missing file', argv: ['cat', 'nope'] },
+  { name: 'id -un', argv: ['id', '-un'] },
+  { name: 'basename/dirname', argv: ['basename', '/a/b/c.txt', '.txt'] },
+  // archives and compressors
+  sh('tar c/t', 'tar -cf out.tar data && tar -tvf out.tar', ['tar']),
+  sh('tar x', 'tar -cf out.tar data && mkdir ex && tar -xf out.tar -C ex && find ex | sort', ['tar']),
+  { name: 'gzip -c', argv: ['gzip', '-c', '-n', 'in.txt'] },
+  sh('gzip round trip', 'gzip -k in.txt && gzip -dc in.txt.gz', ['gzip']),
+  { name: 'xz -c', argv: ['xz', '-c', 'in.txt'] },
+  sh('xz round trip', 'xz -c in.txt | xz -dc', ['xz']),
+  { name: 'bzip2 -c', argv: ['bzip2', '-c', 'in.txt'] },
+  // interpreters and tools
+  { name: 'mawk sum', argv: ['mawk', '{ s += $1 } END { print s, NR }', 'nums.txt'] },
+  { name: 'mawk fields', argv: ['mawk', '-F', ' ', '{ print $2 ":" length($1) }', 'table.txt'] },
+  { name: 'dash -c', argv: ['dash', '-c', 'x=5; echo $((x * 8)); for i in a b; do echo $i; done; exit 3'] },
+  sh('dash pipe', 'sort in.txt | uniq -c | sort -rn'),
+  PY('json', 'import json; print(json.dumps({"b": [1, 2.5, None], "a": "x"}, sort_keys=True))'),
+  PY('re', 'import re; print(re.findall(r"(\\w)(\\d+)", "a1 b22 c333"))'),
+  PY('hashlib', 'import hashlib; print(hashlib.sha256(b"rustos").hexdigest(), hashlib.md5(b"x").hexdigest())'),
+  PY('os.walk', 'import os\nfor r, d, f in sorted(os.walk("data")): print(r, sorted(d), sorted(f))'),
+  PY('pathlib', 'from pathlib import Path; p = Path("in.txt"); print(p.read_text().splitlines(), p.stat().st_size, sorted(x.name for x in Path("data").iterdir()))'),
+  PY('sqlite3', 'import sqlite3; c = sqlite3.connect(":memory:"); c.execute("create table t(x)"); c.executemany("insert into t values (?)", [(i,) for i in range(10)]); print(c.execute("select sum(x), count(*) from t").fetchone())'),
+  PY('decimal', 'from decimal import Decimal, getcontext; getcontext().prec = 30; print(Decimal(1) / Decimal(7), Decimal("1.1") + Decimal("2.2"))'),
+  { name: 'perl', argv: ['perl', '-e', 'my %h = (b => 2, a => 1); print join(",", map { "$_=$h{$_}" } sort keys %h), "\n"; printf("%.3f\n", atan2(1, 1) * 4)'] },
+  { name: 'perl -ne', argv: ['perl', '-ne', 'print uc if /an/', 'in.txt'] },
+  { name: 'sqlite3', argv: ['sqlite3', ':memory:', 'create table t(a, b); insert into t values (1, "x"), (2, "y"); select b, a * 10 from t order by a desc;'] },
+  sh('sqlite3 file db', 'sqlite3 db.sqlite "create table t(x); insert into t values (42);" && sqlite3 db.sqlite "select x from t"', ['sqlite3']),
+  { name: 'file', argv: ['file', 'in.txt', 'data', 'data/link', 'nums.txt'] },
+];
