@@ -24,6 +24,11 @@ const LOOP_LIMIT = 4096;
 
 /** How an instruction touches the flags, for the liveness pass. */
 const NEUTRAL = 0, WRITES = 1, READS = 2;
+/**
+ * Writes some flags and keeps the others (rol/ror keep SF/ZF/PF, inc/dec keep CF): the flags
+ * before it matter exactly when the flags after it do, and it spoils any fused compare.
+ */
+const PARTIAL = 3;
 
 function isAluRow(op: number): boolean {
   return op < 0x40 && (op & 7) <= 5;
@@ -41,8 +46,9 @@ function flagEffect(i: Insn): number {
     const s = i.sub & 7;
     if (s === 2 || s === 3) return READS; // rcl/rcr
     const n = op === 0xd0 || op === 0xd1 ? 1 : i.imm & (i.size === 8 ? 63 : 31);
-    return n === 0 ? NEUTRAL : s <= 1 ? READS : WRITES; // rol/ror keep SF/ZF/PF: treat as readers
+    return n === 0 ? NEUTRAL : s <= 1 ? PARTIAL : WRITES;
   }
+  if ((op === 0xff || op === 0xfe) && (i.sub === 0 || i.sub === 1) && (i.name === 'inc' || i.name === 'dec')) return PARTIAL;
   if (op === 0x0faf || op === 0x69 || op === 0x6b) return WRITES;
   if ((op >= 0x88 && op <= 0x8b) || op === 0x8d || op === 0xc7 || op === 0xc6 || (op >= 0xb0 && op <= 0xbf)) return NEUTRAL;
   if (op === 0x0fb6 || op === 0x0fb7 || op === 0x0fbe || op === 0x0fbf || op === 0x63) return NEUTRAL;
@@ -141,22 +147,23 @@ function emitOne(x: Ctx): Emitted | null {
         `${lo(4)}=t${k}|0;${hi(4)}=Math.floor(t${k}/${TWO32});c.rip=T[1]*${TWO32}+(T[0]>>>0);` };
     case 0xc1: {
       const s = i.sub & 7;
-      if ((s === 0 || s === 1) && !x.live && sz === 4 && i.rm >= 0) {
-        // rol/ror with the flags dead afterwards: just the rotation.
-        const n = i.imm & 31;
-        if (n === 0) return { code: `${hi(i.rm)}=0;` };
-        const r = lo(i.rm);
-        const e = s === 0 ? `(${r}<<${n})|(${r}>>>${32 - n})` : `(${r}>>>${n})|(${r}<<${32 - n})`;
-        return { code: `${r}=${e};${hi(i.rm)}=0;` };
-      }
-      if (x.live || (sz !== 4 && sz !== 8) || (s !== 4 && s !== 5 && s !== 7 && s !== 6)) return null;
+      // Shifts and rotates by an immediate whose flags nobody reads: just the data.
+      if (x.live || i.rm < 0 || (sz !== 4 && sz !== 8)) return null;
+      if (s === 2 || s === 3) return null; // rcl/rcr use CF
       const n = i.imm & (sz === 8 ? 63 : 31);
-      if (n === 0 || sz !== 4) return null;
-      const src = i.rm >= 0 ? lo(i.rm) : null;
-      if (src === null) return null;
-      const e = s === 5 ? `${src}>>>${n}` : s === 7 ? `${src}>>${n}` : `${src}<<${n}`;
-      return { code: `${lo(i.rm)}=${e}|0;${hi(i.rm)}=0;` };
+      if (sz === 4) {
+        const r = lo(i.rm);
+        if (n === 0) return { code: `${hi(i.rm)}=0;` };
+        const e = s === 0 ? `(${r}<<${n})|(${r}>>>${32 - n})` : s === 1 ? `(${r}>>>${n})|(${r}<<${32 - n})`
+          : s === 5 ? `${r}>>>${n}` : s === 7 ? `${r}>>${n}` : `${r}<<${n}`;
+        return { code: `${r}=(${e})|0;${hi(i.rm)}=0;` };
+      }
+      return n === 0 ? { code: '' } : { code: shift64(k, s, i.rm, n) };
     }
+    case 0xfe:
+    case 0xff:
+      if ((i.name === 'inc' || i.name === 'dec') && !x.live) return incDec(i, ea);
+      return null;
     case 0x0faf: case 0x69: case 0x6b: {
       if (x.live || sz !== 4) return null;
       const a = i.rm >= 0 ? lo(i.rm) : `m.read32(${ea})`;
@@ -193,6 +200,50 @@ function emitOne(x: Ctx): Emitted | null {
     return { code: `R8[${i.rm}]=${e}?1:0;` };
   }
   return null;
+}
+
+/** A 64-bit shift or rotate of register r by n (1..63), flags not computed. */
+function shift64(k: number, s: number, r: number, n: number): string {
+  const L = lo(r), H = hi(r);
+  const pre = `const l${k}=${L},h${k}=${H};`;
+  const l = `l${k}`, h = `h${k}`;
+  // Rotates: ror n == rol 64-n.
+  if (s === 0 || s === 1) {
+    const m = s === 0 ? n : 64 - n;
+    if (m === 32) return `${pre}${L}=${h};${H}=${l};`;
+    const [a, b] = m < 32 ? [h, l] : [l, h];
+    const q = m % 32;
+    return `${pre}${H}=(${a}<<${q})|(${b}>>>${32 - q});${L}=(${b}<<${q})|(${a}>>>${32 - q});`;
+  }
+  if (s === 4 || s === 6) {
+    if (n < 32) return `${pre}${H}=(${h}<<${n})|(${l}>>>${32 - n});${L}=${l}<<${n};`;
+    return `${pre}${H}=${l}<<${n - 32};${L}=0;`;
+  }
+  if (s === 5) {
+    if (n < 32) return `${pre}${L}=(${l}>>>${n})|(${h}<<${32 - n});${H}=${h}>>>${n};`;
+    return `${pre}${L}=${h}>>>${n - 32};${H}=0;`;
+  }
+  if (n < 32) return `${pre}${L}=(${l}>>>${n})|(${h}<<${32 - n});${H}=${h}>>${n};`;
+  return `${pre}${L}=${h}>>${n - 32};${H}=${h}>>31;`;
+}
+
+/** inc/dec with the flags dead afterwards. */
+function incDec(i: Insn, ea: string | null): Emitted | null {
+  const d = i.sub === 1 ? -1 : 1;
+  const sz = i.size;
+  if (i.rm < 0) {
+    if (ea === null || sz === 8) return null;
+    const bits = sz * 8;
+    const mask = sz === 1 ? '&255' : sz === 2 ? '&65535' : '|0';
+    return { code: `{const ad=${ea};m.write${bits}(ad,(m.read${bits === 32 ? '32' : bits}(ad)+${d})${mask});}` };
+  }
+  if (sz === 4) return { code: `${lo(i.rm)}=(${lo(i.rm)}+${d})|0;${hi(i.rm)}=0;` };
+  if (sz === 8) {
+    const L = lo(i.rm), H = hi(i.rm);
+    return d > 0 ? { code: `${L}=(${L}+1)|0;if(${L}===0)${H}=(${H}+1)|0;` } : { code: `if(${L}===0)${H}=(${H}-1)|0;${L}=(${L}-1)|0;` };
+  }
+  if (sz === 1) return { code: `R8[${i.rm}]=(R8[${i.rm}]+${d})&255;` };
+  return { code: `R16[${4 * i.rm}]=(R16[${4 * i.rm}]+${d})&65535;` };
 }
 
 /** lea: exact 64-bit sums in halves, or a 32-bit sum (doubles are exact below 2^53). */
