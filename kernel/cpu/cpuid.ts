@@ -12,7 +12,8 @@ export const F1D = { FPU: 1 << 0, TSC: 1 << 4, CX8: 1 << 8, CMOV: 1 << 15, MMX: 
 export const F1C = { SSE3: 1 << 0, SSSE3: 1 << 9, CX16: 1 << 13, SSE41: 1 << 19, SSE42: 1 << 20, MOVBE: 1 << 22, POPCNT: 1 << 23 };
 // Leaf 7 EBX bits. ERMS: rep movsb/stosb are the fast way to copy and fill (glibc's memcpy and
 // memset then use them for large sizes; ours run page-sized chunks on physical memory).
-export const F7B = { ERMS: 1 << 9 };
+// BMI1, BMI2, ADX: the VEX-encoded bit manipulation (ops/bmi.ts) and adcx/adox (ops/movbe-adx.ts).
+export const F7B = { BMI1: 1 << 3, BMI2: 1 << 8, ERMS: 1 << 9, ADX: 1 << 19 };
 // Leaf 0x80000001 EDX / ECX bits.
 export const FX1D = { SYSCALL: 1 << 11, NX: 1 << 20, LM: 1 << 29 };
 export const FX1C = { LAHF: 1 << 0, ABM: 1 << 5 };
@@ -20,8 +21,8 @@ export const FX1C = { LAHF: 1 << 0, ABM: 1 << 5 };
 /** The feature words reported; instruction families raise bits as they become complete. */
 export const features = {
   leaf1Edx: F1D.FPU | F1D.TSC | F1D.CX8 | F1D.CMOV | F1D.MMX | F1D.FXSR | F1D.SSE | F1D.SSE2,
-  leaf1Ecx: F1C.POPCNT | F1C.CX16,
-  leaf7Ebx: F7B.ERMS,
+  leaf1Ecx: F1C.POPCNT | F1C.CX16 | F1C.SSE3 | F1C.SSSE3 | F1C.SSE41 | F1C.SSE42 | F1C.MOVBE,
+  leaf7Ebx: F7B.ERMS | F7B.BMI1 | F7B.BMI2 | F7B.ADX,
   leaf7Ecx: 0,
   ext1Edx: FX1D.SYSCALL | FX1D.NX | FX1D.LM,
   ext1Ecx: FX1C.LAHF | FX1C.ABM,
