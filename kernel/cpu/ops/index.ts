@@ -38,3 +38,4 @@ import './avx-mov.js';
 import './bmi.js';
 import './avx.js';
 import './avx2.js';
+import './fma.js';
