@@ -183,7 +183,12 @@ export class AddressSpace extends MemAccess {
 
   /** A copy-on-write duplicate for fork. */
   fork(): AddressSpace {
-    const child = new AddressSpace(this.phys, this.pt.fork());
+    const sharedVmas = this.vmas.filter((v) => v.flags & MAP_SHARED);
+    const isShared = (vpn: number): boolean => {
+      const a = vpn * PAGE_SIZE;
+      return sharedVmas.some((v) => a >= v.start && a < v.end);
+    };
+    const child = new AddressSpace(this.phys, this.pt.fork(sharedVmas.length ? isShared : undefined));
     child.vmas = this.vmas.map((v) => ({ ...v }));
     child.brkStart = this.brkStart;
     child.brkEnd = this.brkEnd;

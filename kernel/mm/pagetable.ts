@@ -150,9 +150,20 @@ export class PageTable {
   }
 
   /** A copy-on-write clone for fork: every populated frame is shared and marked COW in both. */
-  fork(): PageTable {
+  fork(shared: (vpn: number) => boolean = () => false): PageTable {
     const child = new PageTable(this.phys);
-    for (const [vpn, e] of this.map) {
+    for (const [vpn, e0] of this.map) {
+      let e = e0;
+      if (shared(vpn)) {
+        // MAP_SHARED: both processes keep using one frame (populated now, so both see it).
+        if (e >>> 4 === 0) {
+          e = (this.phys.alloc() << 4) | (e & 15);
+          this.map.set(vpn, e);
+        }
+        this.phys.ref(e >>> 4);
+        child.map.set(vpn, e);
+        continue;
+      }
       const frame = e >>> 4;
       if (frame !== 0 && e & PROT_WRITE) {
         this.map.set(vpn, e | PTE_COW);
