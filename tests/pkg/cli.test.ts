@@ -22,7 +22,7 @@ beforeAll(() => {
 }, 120_000);
 
 function run(args: string[], env: Record<string, string> = {}): { out: string; err: string; code: number } {
-  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, RUSTOS_BIN: join(REPO, 'bin/rustos'), ...env } });
   return { out: r.stdout, err: r.stderr, code: r.status ?? -1 };
 }
 
@@ -65,10 +65,15 @@ describe('rustos-pkg CLI', () => {
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n').length).toBe(1);
     expect(r.err).not.toMatch(/at .*\.js:\d+/);
+    // A root without its own /bin/sh: the script cannot be executed, as with dpkg --root (chroot).
     const s = buildDeb({ name: 'withscripts', scripts: { postinst: '#!/bin/sh\n' } });
     const r2 = run(['-i', '--root', root, s]);
     expect(r2.code).toBe(1);
-    expect(r2.err).toMatch(/cannot be run yet/);
+    expect(r2.err).toBe(
+      'rustos-pkg (subprocess): unable to execute installed withscripts package post-installation script (/var/lib/dpkg/info/withscripts.postinst): No such file or directory\n' +
+        'rustos-pkg: error: withscripts: installed withscripts package post-installation script subprocess returned error exit status 2\n',
+    );
+    expect(run(['-s', '--root', root, 'withscripts']).out).toMatch(/^Status: install ok half-configured$/m);
     expect(run(['-i', '--root', root, '--no-scripts', s]).code).toBe(0);
     expect(run(['--root', root, 'install', '--dry-run', s]).out).toMatch(/^Inst withscripts/m);
     expect(run(['bogus-command']).code).toBe(2);
