@@ -39,3 +39,4 @@ import './bmi.js';
 import './avx.js';
 import './avx2.js';
 import './fma.js';
+import './f16c.js';
