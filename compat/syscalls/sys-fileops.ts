@@ -154,3 +154,26 @@ sys('pwritev2', ['fd', 'iov:in', 'int', 'off', 'off', 'hex'], (k, t, a) => {
   }
   return doWritev(k, t, a.int(0), a.ptr(1), a.int(2), off === -1 ? null : off);
 });
+
+/** fadvise64: advice is accepted and ignored (the host's page cache decides), after Linux's checks. */
+sys('fadvise64', ['fd', 'off', 'size', 'int'], (k, t, a) => {
+  const f = t.proc.fds.get(a.int(0));
+  if (!f || f.flags & O_PATH) return -E.EBADF;
+  if (fmtOf(f) === S_IFIFO) return -E.ESPIPE;
+  const advice = a.int(3);
+  if (advice < 0 || advice > 5 || a.s64(2) < 0) return -E.EINVAL;
+  return 0;
+});
+sys('readahead', ['fd', 'off', 'size'], (k, t, a) => {
+  const f = t.proc.fds.get(a.int(0));
+  if (!f || !f.readable()) return -E.EBADF;
+  return fmtOf(f) === S_IFREG ? 0 : -E.EINVAL;
+});
+sys('sync_file_range', ['fd', 'off', 'off', 'hex'], (k, t, a) => {
+  const f = t.proc.fds.get(a.int(0));
+  if (!f) return -E.EBADF;
+  if (a.uint(3) & ~7 || a.s64(1) < 0 || a.s64(2) < 0) return -E.EINVAL;
+  const fmt = fmtOf(f);
+  if (fmt === S_IFIFO) return -E.ESPIPE;
+  return fmt === S_IFREG || fmt === S_IFDIR ? f.sync() : 0;
+});
