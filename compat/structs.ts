@@ -65,16 +65,19 @@ export function devMinor(d: number): number {
   return (d & 0xff) | ((d >>> 12) & ~0xff);
 }
 
-/** struct statx (256 bytes). */
-export function writeStatx(m: MemAccess, addr: number, st: HostStat): void {
+const STATX_BTIME = 0x800;
+
+/** struct statx (256 bytes); btime when asked for and known, as ext4 answers. */
+export function writeStatx(m: MemAccess, addr: number, st: HostStat, request = STATX_BASIC_STATS): void {
   const b = new StructBuf(256);
-  b.u32(0, STATX_BASIC_STATS).u32(4, st.blksize).u64(8, 0).u32(16, st.nlink).u32(20, st.uid).u32(24, st.gid);
+  const btime = request & STATX_BTIME && st.btimeSec !== undefined;
+  b.u32(0, STATX_BASIC_STATS | (btime ? STATX_BTIME : 0)).u32(4, st.blksize).u64(8, 0).u32(16, st.nlink).u32(20, st.uid).u32(24, st.gid);
   b.u16(28, st.mode).u64(32, st.ino).u64(40, st.size).u64(48, st.blocks).u64(56, 0);
   const ts = (off: number, sec: number, nsec: number): void => {
     b.u64(off, sec).u32(off + 8, nsec);
   };
   ts(64, st.atimeSec, st.atimeNsec);
-  ts(80, 0, 0); // btime: not reported (stx_mask leaves STATX_BTIME out)
+  if (btime) ts(80, st.btimeSec!, st.btimeNsec ?? 0);
   ts(96, st.ctimeSec, st.ctimeNsec);
   ts(112, st.mtimeSec, st.mtimeNsec);
   b.u32(128, devMajor(st.rdev)).u32(132, devMinor(st.rdev)).u32(136, devMajor(st.dev)).u32(140, devMinor(st.dev));

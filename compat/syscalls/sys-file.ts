@@ -161,9 +161,9 @@ sys('statx', ['atfd', 'path', 'atflags', 'hex', 'struct'], (k, t, a) => {
   if ((flags & 0x6000) === 0x6000) return -E.EINVAL;
   const st = statAt(k, t, a.int(0), a.ptr(1), flags);
   if (typeof st === 'number') return st;
-  writeStatx(t.proc.mem, a.ptr(4), st);
+  writeStatx(t.proc.mem, a.ptr(4), st, a.uint(3));
   return 0;
-}, { status: 'partial', note: 'basic stats; no btime, no mount id' });
+}, { status: 'partial', note: 'basic stats and btime; no mount id or attributes' });
 
 function doReadlink(k: Kernel, t: Task, dirfd: number, addr: number, buf: number, size: number): number {
   if (size <= 0) return -E.EINVAL;

@@ -25,6 +25,9 @@ export interface HostStat {
   mtimeNsec: number;
   ctimeSec: number;
   ctimeNsec: number;
+  /** Creation time, when the host file system records one (statx STATX_BTIME). */
+  btimeSec?: number;
+  btimeNsec?: number;
 }
 
 export interface HostDirent {

@@ -50,6 +50,7 @@ function toStat(s: fs.BigIntStats): HostStat {
     atimeSec: sec(s.atimeNs), atimeNsec: nsec(s.atimeNs),
     mtimeSec: sec(s.mtimeNs), mtimeNsec: nsec(s.mtimeNs),
     ctimeSec: sec(s.ctimeNs), ctimeNsec: nsec(s.ctimeNs),
+    ...(s.birthtimeNs > 0n ? { btimeSec: sec(s.birthtimeNs), btimeNsec: nsec(s.birthtimeNs) } : {}),
   };
 }
 
