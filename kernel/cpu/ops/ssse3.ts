@@ -7,7 +7,9 @@
  * source, R = result) for a width of n bytes, 16 for xmm and 8 for MMX.
  */
 
+import type { Cpu } from '../state.js';
 import type { Insn } from '../insn.js';
+import { S32, src128 } from './sse-common.js';
 import { defPfx, MAP_0F38, MAP_0F3A, I_UB } from '../optable.js';
 import {
   P8, P16, P32, Q8, Q16, Q32, R8, R16, R32, Body, xmmHandler, mmxHandler, sb, sw, satSW,
@@ -75,6 +77,30 @@ function palignr(n: number, i: Insn): void {
   }
 }
 
+const W = new Int32Array(12);
+
+/**
+ * The xmm palignr, on dwords: glibc's SSSE3 memcpy runs it in its inner loop (source:destination
+ * as 12 dwords with 4 zeros, funnel-shifted by the byte count).
+ */
+function palignrX(c: Cpu, i: Insn): void {
+  src128(c, i, true);
+  const X = c.X32, k = 4 * i.reg, s = i.imm;
+  if (s >= 32) { X[k] = 0; X[k + 1] = 0; X[k + 2] = 0; X[k + 3] = 0; return; }
+  W[0] = S32[0]; W[1] = S32[1]; W[2] = S32[2]; W[3] = S32[3];
+  W[4] = X[k]; W[5] = X[k + 1]; W[6] = X[k + 2]; W[7] = X[k + 3];
+  const q = s >> 2, r = (s & 3) * 8;
+  if (r === 0) {
+    X[k] = W[q]; X[k + 1] = W[q + 1]; X[k + 2] = W[q + 2]; X[k + 3] = W[q + 3];
+  } else {
+    const l = 32 - r;
+    X[k] = (W[q] >>> r) | (W[q + 1] << l);
+    X[k + 1] = (W[q + 1] >>> r) | (W[q + 2] << l);
+    X[k + 2] = (W[q + 2] >>> r) | (W[q + 3] << l);
+    X[k + 3] = (W[q + 3] >>> r) | (W[q + 4] << l);
+  }
+}
+
 const rows: [number, string, Body][] = [
   [0x00, 'pshufb', pshufb],
   [0x01, 'phaddw', hwords((a, b) => a + b)],
@@ -97,5 +123,5 @@ for (const [op, name, body] of rows) {
   defPfx(MAP_0F38, op, 'p66', { name, fn: xmmHandler(body), ...M });
   defPfx(MAP_0F38, op, 'none', { name: name + ' mm', fn: mmxHandler(body), ...M });
 }
-defPfx(MAP_0F3A, 0x0f, 'p66', { name: 'palignr', fn: xmmHandler(palignr), ...M, imm: I_UB });
+defPfx(MAP_0F3A, 0x0f, 'p66', { name: 'palignr', fn: palignrX, ...M, imm: I_UB });
 defPfx(MAP_0F3A, 0x0f, 'none', { name: 'palignr mm', fn: mmxHandler(palignr), ...M, imm: I_UB });
