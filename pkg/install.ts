@@ -82,7 +82,8 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
   const configuredVersion = old ? (isConfigured(oldSt.state) ? oldVersion : old.get('Config-Version') ?? '') : '';
   const oldConffiles = parseConffilesField(old?.get('Conffiles'));
   const oldFiles = old ? db.files(c.name) : [];
-  ctx.log(`${upgrading ? `Preparing to unpack ${c.path} (${c.version}) over (${oldVersion})` : `Selecting previously unselected package ${c.name}.\nUnpacking ${c.name} (${c.version})`} ...`);
+  // dpkg's order: "Preparing to unpack", the preinst, then "Unpacking".
+  ctx.log(`${upgrading ? '' : `Selecting previously unselected package ${c.name}.\n`}Preparing to unpack ${summarizeFilename(c.path)} ...`);
 
   const staged = stageControl(ctx, c.files);
   const info = (n: string) => db.infoPath(c.name, n);
@@ -119,6 +120,7 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
   }
   db.put(entry);
   db.commit();
+  ctx.log(`Unpacking ${c.name} (${c.version})${upgrading ? ` over (${oldVersion})` : ''} ...`);
 
   const conffiles = parseConffileList(c.files.get('conffiles')?.data.toString('utf8'));
   let result;
@@ -183,6 +185,13 @@ export async function unpackOne(ctx: Ctx, c: DebCandidate): Promise<void> {
   db.setStatus(c.name, { want: 'install', flag: 'ok', state: 'unpacked' });
   db.commit();
   rmSync(join(db.admindir, 'tmp.ci'), { recursive: true, force: true });
+}
+
+/** dpkg's summarize_filename: drop leading directories while longer than 30 characters, as ".../rest". */
+export function summarizeFilename(f: string): string {
+  let p = f;
+  while (p.length > 30 && p.includes('/')) p = p.slice(p.indexOf('/') + 1);
+  return p === f ? f : `.../${p}`;
 }
 
 /** dpkg's maintscript_fallback: the old script, and if it fails the new one with failed-upgrade. */

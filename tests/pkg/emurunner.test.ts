@@ -54,6 +54,13 @@ describe.skipIf(!canBuildRoot)('EmuRunner', () => {
     expect(await runner.run({ ...call, args: ['configure', '', 'two words'] })).toBe(7);
     expect(readFileSync(join(r, 'out'), 'utf8')).toBe('arg[configure]\narg[]\narg[two words]\nt postinst amd64 1.0 root[] /var/lib/dpkg\n/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /\n');
     expect(await runner.run({ ...call, args: ['kill'] })).toEqual({ signal: 'SIGTERM' });
+    // A script outside the root (--admindir elsewhere) is copied into the root's tmp.ci for the run.
+    const outside = join(tmp('rpkg-admin-'), 'preinst');
+    writeFileSync(outside, '#!/bin/sh\necho "$0 $*" > /out\n');
+    chmodSync(outside, 0o755);
+    expect(await runner.run({ ...call, script: 'preinst', path: outside, args: ['install'] })).toBe(0);
+    expect(readFileSync(join(r, 'out'), 'utf8')).toBe('/var/lib/dpkg/tmp.ci/t.preinst install\n');
+    expect(existsSync(join(r, 'var/lib/dpkg/tmp.ci/t.preinst'))).toBe(false);
     // A root without /bin/sh: execve's ENOENT, dpkg's child exit status 2.
     const bare = tmp('rpkg-bare-');
     mkdirSync(join(bare, 'var/lib/dpkg/info'), { recursive: true });
@@ -142,11 +149,22 @@ describe.skipIf(!canBuildRoot || !fixtures())('real maintainer scripts (update-a
     expect(got).toContain('etc/alternatives/editor -> /bin/nano');
     expect(got).toContain('usr/bin/pico -> /etc/alternatives/pico');
     expect(got.find((l) => l.startsWith('var/lib/dpkg/alternatives/pico '))).toBe('var/lib/dpkg/alternatives/pico 644 auto|/usr/bin/pico|pico.1.gz|/usr/share/man/man1/pico.1.gz||/bin/nano|10|/usr/share/man/man1/nano.1.gz||');
+    // prerm: update-alternatives --remove.
+    await removePackages(emuCtx(ours), ['nano'], false);
+    await removePackages(emuCtx(ours), ['mawk'], true);
+    const afterRemove = links(ours, ALT_PATHS);
+    expect(afterRemove.filter((l) => /pico|editor|awk/.test(l))).toEqual([]);
     if (!hasRealDpkg) return;
     const real = miniRoot(true);
     execFileSync('dpkg', ['--root', real, '--force-depends', '-i', fixture('mawk'), fixture('nano')], { stdio: 'ignore' });
     expect(got).toEqual(links(real, ALT_PATHS));
+    expect(readFileSync(join(ours, 'var/lib/dpkg/status'), 'utf8')).not.toBe('');
+    const statusAfterInstall = readFileSync(join(real, 'var/lib/dpkg/status'), 'utf8');
+    execFileSync('dpkg', ['--root', real, '-r', 'nano'], { stdio: 'ignore' });
+    execFileSync('dpkg', ['--root', real, '-P', 'mawk'], { stdio: 'ignore' });
+    expect(afterRemove).toEqual(links(real, ALT_PATHS));
     expect(readFileSync(join(ours, 'var/lib/dpkg/status'), 'utf8')).toBe(readFileSync(join(real, 'var/lib/dpkg/status'), 'utf8'));
+    expect(statusAfterInstall).toMatch(/^Package: nano\nStatus: install ok installed$/m);
   }, 120_000);
 
   it('mawk and nano in the default overlay root: update-alternatives writes the upper layer only, host untouched', async () => {
@@ -171,5 +189,14 @@ describe.skipIf(!canBuildRoot || !fixtures())('real maintainer scripts (update-a
     if (existsSync('/var/lib/dpkg/alternatives/awk') && readFileSync('/var/lib/dpkg/alternatives/awk', 'utf8').includes('\n/usr/bin/mawk\n5\n')) {
       if (existsSync(join(upper, 'var/lib/dpkg/alternatives/awk'))) expect(alt('awk')).toBe(readFileSync('/var/lib/dpkg/alternatives/awk', 'utf8'));
     } else expect(alt('awk')).toMatch(/^auto\n\/usr\/bin\/awk\n/);
-  }, 120_000);
+    // Removing nano takes it out of the upper layer's groups again.
+    await removePackages(emuCtx(upper, true, Database.load('/var/lib/dpkg')), ['nano'], false);
+    expect(existsSync(join(upper, 'var/lib/dpkg/alternatives/editor')) ? alt('editor') : '').not.toMatch(/\/bin\/nano/);
+    if (!existsSync('/var/lib/dpkg/alternatives/pico')) expect(existsSync(join(upper, 'var/lib/dpkg/alternatives/pico'))).toBe(false);
+    // netbase: postinst (heredocs) and postrm purge (md5sum, sed, rm) with the host's tools.
+    await installDebs(emuCtx(upper, true, Database.load('/var/lib/dpkg')), [fixture('netbase')]);
+    await removePackages(emuCtx(upper, true, Database.load('/var/lib/dpkg')), ['netbase'], true);
+    expect(Database.load(join(upper, 'var/lib/dpkg')).get('netbase')).toBeUndefined();
+    expect(links('/', ALT_PATHS)).toEqual(hostBefore);
+  }, 180_000);
 });
