@@ -92,3 +92,37 @@ export function futexRequeue(mem: AddressSpace, addr: number, n: number, m: numb
   }
   return woken + moved.length;
 }
+
+const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
+const ROBUST_LIST_LIMIT = 2048;
+
+/**
+ * A dying thread's robust futex list (set_robust_list): every mutex it still holds is marked
+ * FUTEX_OWNER_DIED and one waiter woken, so the next locker gets EOWNERDEAD instead of hanging.
+ */
+export function exitRobustList(t: Task): void {
+  const head = t.robustList;
+  if (!head) return;
+  const mem = t.proc.mem;
+  const release = (entry: number, offset: number): void => {
+    const word = entry + offset;
+    const v = mem.read32(word) >>> 0;
+    if ((v & FUTEX_TID_MASK) !== t.tid) return;
+    mem.write32(word, ((v & FUTEX_WAITERS) | FUTEX_OWNER_DIED) | 0);
+    if (v & FUTEX_WAITERS) futexWake(mem, word, 1);
+  };
+  try {
+    let entry = mem.readU64(head);
+    // futex_offset is a signed long (usually negative): read it as such, exactly.
+    const off = mem.read32(head + 12) * 4294967296 + (mem.read32(head + 8) >>> 0);
+    const pending = mem.readU64(head + 16);
+    for (let n = 0; entry !== head && entry !== 0 && n < ROBUST_LIST_LIMIT; n++) {
+      const next = mem.readU64(entry);
+      if (entry !== pending) release(entry, off);
+      entry = next;
+    }
+    if (pending) release(pending, off);
+  } catch {
+    // A corrupt list ends the walk, as in Linux.
+  }
+}

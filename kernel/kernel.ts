@@ -22,7 +22,7 @@ import { Process, Task, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD, ExitInfo, SIG_DF
 import { FdTable } from './fdtable.js';
 import { prepareExec, initialRegs } from './exec.js';
 import { retireProcess, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
-import { futexWake } from './futex.js';
+import { futexWake, exitRobustList } from './futex.js';
 import { ExecFormatError } from './loader/elf.js';
 import { S_IFMT, S_IFREG } from './vfs/file.js';
 import { E } from '../compat/errno.js';
@@ -195,6 +195,7 @@ export class Kernel {
     }
     t.state = TASK_DEAD;
     if (this.onCore === t) this.onCore = null;
+    exitRobustList(t);
     if (t.clearChildTid) {
       try {
         p.mem.write32(t.clearChildTid, 0);
@@ -509,6 +510,8 @@ export class Kernel {
   exitProcess(p: Process, info: ExitInfo): void {
     if (p.exit) return;
     p.exit = info;
+    // Robust mutexes in memory shared with other processes learn that their owner died.
+    if (p.mem.vmas.some((v) => v.flags & 1 /* MAP_SHARED */)) for (const t of p.tasks) exitRobustList(t);
     for (const t of p.tasks) {
       t.state = TASK_DEAD;
       t.interrupt?.();
