@@ -28,7 +28,7 @@ import { S_IFMT, S_IFREG } from './vfs/file.js';
 import { E } from '../compat/errno.js';
 import {
   SigInfo, setupFrame, isBlocked, isIgnored, bit, DEFAULT_CORE, DEFAULT_STOP, SIGKILL, SIGSEGV,
-  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL,
+  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL, SIGCONT, SA_NOCLDSTOP,
 } from './signal.js';
 import { saveX87, loadX87 } from './cpu/x87-state.js';
 import { SIGFPE as FAULT_FPE, SIGILL as FAULT_ILL, SIGTRAP as FAULT_TRAP } from './cpu/fault.js';
@@ -65,6 +65,8 @@ export class Kernel {
   private readonly dispatch: SyscallDispatcher;
   private onCore: Task | null = null;
   private loopQueued = false;
+  /** Runnable tasks of stopped processes, waiting for SIGCONT. */
+  private readonly stoppedTasks = new Set<Task>();
   private nextPid = 1000;
   private initExit: ((e: ExitInfo) => void) | null = null;
   /** Called for each syscall when --strace is on (set by the CLI). */
@@ -279,6 +281,10 @@ export class Kernel {
     while (this.runq.length > 0) {
       const t = this.runq.shift()!;
       if (t.state !== TASK_RUNNABLE) continue;
+      if (t.proc.stopped) {
+        this.stoppedTasks.add(t); // resumes with SIGCONT
+        continue;
+      }
       this.switchTo(t);
       if (t.pending.length > 0) {
         this.deliverSignals(t);
@@ -382,6 +388,14 @@ export class Kernel {
       this.killProcess(p, SIGKILL);
       return;
     }
+    // SIGCONT resumes a stopped process whatever its disposition; stop and continue cancel
+    // each other's pending instances.
+    if (info.signo === SIGCONT) {
+      for (const x of p.tasks) x.pending = x.pending.filter((y) => !DEFAULT_STOP.has(y.signo));
+      this.continueProcess(p);
+    } else if (DEFAULT_STOP.has(info.signo)) {
+      for (const x of p.tasks) x.pending = x.pending.filter((y) => y.signo !== SIGCONT);
+    }
     if (isIgnored(p.sigactions[info.signo], info.signo) && !isBlocked(t, info.signo)) return;
     if (info.signo < 32 && t.pending.some((x) => x.signo === info.signo)) return;
     t.pending.push(info);
@@ -436,7 +450,8 @@ export class Kernel {
       if (isIgnored(act, sig) || DEFAULT_STOP.has(sig)) {
         if (restart) this.restartSyscall(t, restart.nr);
         if (saved) [t.sigmaskLo, t.sigmaskHi] = saved;
-        return false; // job control stops arrive with the process issue; until then, continue
+        if (DEFAULT_STOP.has(sig)) this.stopProcess(p, sig);
+        return false;
       }
       this.killProcess(p, sig);
       return false;
@@ -494,6 +509,37 @@ export class Kernel {
   /** True if a signal that t does not block is pending (a wait should not even start). */
   hasDeliverable(t: Task): boolean {
     return t.pending.some((x) => !isBlocked(t, x.signo));
+  }
+
+  /** A stop signal's default action: the whole process stops until SIGCONT; the parent hears. */
+  stopProcess(p: Process, sig: number): void {
+    if (p.stopped || p.exit) return;
+    p.stopped = true;
+    p.stopReport = sig;
+    p.contReport = false;
+    this.notifyParent(p, 5 /* CLD_STOPPED */, sig);
+  }
+
+  continueProcess(p: Process): void {
+    if (!p.stopped) return;
+    p.stopped = false;
+    p.stopReport = 0;
+    p.contReport = true;
+    for (const t of [...this.stoppedTasks]) {
+      if (t.proc !== p) continue;
+      this.stoppedTasks.delete(t);
+      if (t.state === TASK_RUNNABLE) this.makeRunnable(t);
+    }
+    this.notifyParent(p, 6 /* CLD_CONTINUED */, SIGCONT);
+  }
+
+  private notifyParent(p: Process, code: number, status: number): void {
+    const parent = p.parent;
+    if (!parent || parent.exit) return;
+    if (!(parent.sigactions[17].flags & SA_NOCLDSTOP)) {
+      this.signalProcess(parent, { signo: 17, code, pid: p.pid, uid: this.host.uid, status });
+    }
+    parent.childWait.notify();
   }
 
   /** Re-executes the interrupted syscall instruction (rip back over `syscall`, rax = number). */

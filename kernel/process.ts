@@ -100,6 +100,10 @@ export class Process {
   /** CPU time charged to the process (ns) and to its waited-for children, for getrusage/times. */
   cpuNs = 0;
   childCpuNs = 0;
+  /** Job control: stopped by a stop signal; the stop/continue not yet reported to wait. */
+  stopped = false;
+  stopReport = 0;
+  contReport = false;
   /** Signal sent to this process when its parent dies (PR_SET_PDEATHSIG). */
   pdeathsig = 0;
 

@@ -106,14 +106,24 @@ sys('execveat', ['atfd', 'path', 'ptr', 'ptr', 'atflags'], (k, t, a) => doExecve
 const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x01000000;
 const __WALL = 0x40000000, __WCLONE = 0x80000000, __WNOTHREAD = 0x20000000;
 
-/** Waits for a child matching `pick` to have exited; `report` consumes it. */
-function waitChild(k: Kernel, t: Task, pid: number, options: number, report: (c: Process) => number): number | Promise<number> {
+/** What a wait reports about a child. */
+type Change = 'exited' | 'stopped' | 'continued';
+
+/**
+ * Waits for a child matching `pid` to have exited (or, with WUNTRACED/WCONTINUED, stopped or
+ * continued); `report` consumes the change.
+ */
+function waitChild(k: Kernel, t: Task, pid: number, options: number, report: (c: Process, what: Change) => number, exits = true): number | Promise<number> {
   const p = t.proc;
   const attempt = (): number | null => {
     const kids = matchingChildren(p, pid);
     if (kids.length === 0) return -E.ECHILD;
-    const z = kids.find((c) => c.exit);
-    if (z) return report(z);
+    const z = exits ? kids.find((c) => c.exit) : undefined;
+    if (z) return report(z, 'exited');
+    const s = options & WUNTRACED ? kids.find((c) => c.stopReport) : undefined;
+    if (s) return report(s, 'stopped');
+    const cont = options & WCONTINUED ? kids.find((c) => c.contReport) : undefined;
+    if (cont) return report(cont, 'continued');
     if (options & WNOHANG) return 0;
     return null;
   };
@@ -132,13 +142,16 @@ sys('wait4', ['int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
   const options = a.int(2);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)) return -E.EINVAL;
   const statusAddr = a.ptr(1), ruAddr = a.ptr(3);
-  return waitChild(k, t, a.int(0), options, (c) => {
-    if (statusAddr) t.proc.mem.writeBytes(statusAddr, new StructBuf(4).u32(0, waitStatus(c.exit!)).bytes);
+  return waitChild(k, t, a.int(0), options, (c, what) => {
+    const status = what === 'exited' ? waitStatus(c.exit!) : what === 'stopped' ? 0x7f | (c.stopReport << 8) : 0xffff;
+    if (statusAddr) t.proc.mem.writeBytes(statusAddr, new StructBuf(4).u32(0, status).bytes);
     if (ruAddr) t.proc.mem.writeBytes(ruAddr, rusage(c.cpuNs + c.childCpuNs));
-    reap(k, t.proc, c);
+    if (what === 'exited') reap(k, t.proc, c);
+    else if (what === 'stopped') c.stopReport = 0;
+    else c.contReport = false;
     return c.pid;
   });
-}, { status: 'partial', note: 'exited and killed children; stopped/continued children arrive with job control' });
+});
 
 const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 sys('waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
@@ -150,17 +163,22 @@ sys('waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
   else if (idtype === P_PGID) pid = id > 0 ? -id : 0;
   else return idtype === P_PIDFD ? -E.EINVAL : -E.EINVAL;
   const infoAddr = a.ptr(2);
-  const r = waitChild(k, t, pid, options & WNOHANG, (c) => {
-    const e = c.exit!;
-    if (infoAddr) {
-      t.proc.mem.writeBytes(infoAddr, infoBytes({
-        signo: SIGCHLD, code: e.signal === null ? 1 : e.core ? 3 : 2, pid: c.pid, uid: k.host.uid,
-        status: e.signal === null ? e.code! : e.signal,
-      }));
+  const wantExit = (options & WEXITED) !== 0;
+  const r = waitChild(k, t, pid, options & (WNOHANG | WUNTRACED | WCONTINUED), (c, what) => {
+    const e = c.exit;
+    const info = what === 'exited'
+      ? { signo: SIGCHLD, code: e!.signal === null ? 1 : e!.core ? 3 : 2, pid: c.pid, uid: k.host.uid, status: e!.signal === null ? e!.code! : e!.signal }
+      : what === 'stopped'
+        ? { signo: SIGCHLD, code: 5, pid: c.pid, uid: k.host.uid, status: c.stopReport }
+        : { signo: SIGCHLD, code: 6, pid: c.pid, uid: k.host.uid, status: 18 };
+    if (infoAddr) t.proc.mem.writeBytes(infoAddr, infoBytes(info));
+    if (!(options & WNOWAIT)) {
+      if (what === 'exited') reap(k, t.proc, c);
+      else if (what === 'stopped') c.stopReport = 0;
+      else c.contReport = false;
     }
-    if (!(options & WNOWAIT)) reap(k, t.proc, c);
     return 0;
-  });
+  }, wantExit);
   // With WNOHANG and nothing to report, the info is zeroed (si_pid 0).
   if (r === 0 && options & WNOHANG && infoAddr) t.proc.mem.writeBytes(infoAddr, new Uint8Array(128));
   return r;
