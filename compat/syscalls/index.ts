@@ -18,6 +18,7 @@ import './sys-process.js';
 import './sys-futex.js';
 import './sys-poll.js';
 import './sys-event.js';
+import './sys-sched.js';
 import { TABLE } from './registry.js';
 import { SysArgs } from './args.js';
 import { E } from '../errno.js';
