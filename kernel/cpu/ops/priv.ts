@@ -54,4 +54,12 @@ def(MAP_0F, 0x33, row('rdpmc'));
 for (let op = 0x20; op <= 0x23; op++) def(MAP_0F, op, { ...row('mov cr/dr'), modrm: true });
 // Groups 6 and 7 (sldt, str, lgdt, sgdt, lidt, smsw, invlpg...): UMIP or privilege makes them #GP.
 def(MAP_0F, 0x00, { ...row('grp6'), modrm: true });
-def(MAP_0F, 0x01, { ...row('grp7'), modrm: true });
+/**
+ * Group 7 (0F 01): descriptor-table and system instructions #GP in user mode, but monitor and
+ * mwait (0F 01 C8/C9) are #UD unless CPUID reports MONITOR (we don't): SIGILL, as on Linux.
+ */
+function grp7(c: Cpu, i: Insn): void {
+  if (i.rm >= 0 && (i.reg & 7) === 1 && (i.rm & 7) <= 1) ud(c, i);
+  gp(c, i);
+}
+def(MAP_0F, 0x01, { name: 'grp7', fn: grp7, branch: true, modrm: true });
