@@ -68,11 +68,13 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   const upper = o.env.RUSTOS_ROOT || `${o.env.HOME || homedir()}/.local/share/rustos/root`;
   setupNamespace(k, { root: o.root, upper: o.root === undefined ? upper : undefined, binds, tmpfsTmp: o.env.RUSTOS_TMPFS_TMP === '1' });
   if (o.strace) {
-    let regs: bigint[] = [];
-    k.straceEnter = () => {
-      regs = [7, 6, 2, 10, 8, 9].map((r) => (BigInt(k.cpu.R[2 * r + 1] >>> 0) << 32n) | BigInt(k.cpu.R[2 * r] >>> 0));
+    // Arguments are captured per task at entry: a call that blocks is printed when it returns,
+    // after other tasks' calls have come and gone.
+    const regsOf = new WeakMap<Task, bigint[]>();
+    k.straceEnter = (t: Task) => {
+      regsOf.set(t, [7, 6, 2, 10, 8, 9].map((r) => (BigInt(k.cpu.R[2 * r + 1] >>> 0) << 32n) | BigInt(k.cpu.R[2 * r] >>> 0)));
     };
-    k.strace = (t: Task, nr: number, result: number) => o.log(formatSyscall(k, t, nr, regs, result));
+    k.strace = (t: Task, nr: number, result: number) => o.log(formatSyscall(k, t, nr, regsOf.get(t) ?? [], result));
   }
   if (o.env.RUSTOS_DEBUG) k.debug = (m) => o.log('rustos: ' + m);
   const fds = new FdTable();
