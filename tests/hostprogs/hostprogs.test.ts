@@ -77,7 +77,8 @@ async function runCase(c: HostCase, emulated: boolean, dir: string): Promise<Run
 
 afterAll(() => fs.rmSync(upper, { recursive: true, force: true }));
 
-describe.concurrent('host programs', () => {
+// Each case may wait its turn behind others (maxConcurrency) on a busy two-core CI machine.
+describe.concurrent('host programs', { timeout: 600_000 }, () => {
   it('has at least 60 cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(60);
   });
