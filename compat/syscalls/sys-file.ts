@@ -37,6 +37,13 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
   const excl = (flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL);
   const r = resolveAt(k, t, dirfd, path, !(flags & O_NOFOLLOW) && !excl, o);
   if (typeof r === 'number') return r;
+  if (r.file) {
+    // Reopening a pipe (or another pathless file) through /proc/self/fd/N or /dev/stdin.
+    if (excl) return -E.EEXIST;
+    const acc = flags & O_ACCMODE;
+    if ((acc !== 1 && !r.file.readable()) || (acc !== O_RDONLY && !r.file.writable())) return -E.EACCES;
+    return install(t, r.file, flags);
+  }
   const st = r.st;
   if (typeof st === 'number') {
     if (!(flags & O_CREAT) || st !== -E.ENOENT) return st;

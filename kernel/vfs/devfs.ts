@@ -52,7 +52,7 @@ export class DevFs extends SynthFs {
       case 'shm':
         return dir(() => [], 0o1777);
       case 'pts':
-        return dir(() => [], 0o755);
+        return dir(() => this.hostPts().map((n): [string, number] => [n, 2]), 0o755);
       case 'stdin':
         return link(() => '/proc/self/fd/0');
       case 'stdout':
@@ -72,6 +72,24 @@ export class DevFs extends SynthFs {
       case 'ptmx':
         return { kind: 'dev', mode: S_IFCHR | 0o666, rdev: makedev(5, 2), open: () => -E.ENODEV };
     }
+    const pts = /^pts\/(\d+)$/.exec(name);
+    if (pts && this.hostPts().includes(pts[1])) {
+      // The host's pseudo-terminals (the one rustos runs on is what ttyname() finds).
+      const hp = '/dev/pts/' + pts[1];
+      const st = this.host.stat(hp);
+      return {
+        kind: 'dev', mode: typeof st === 'number' ? S_IFCHR | 0o620 : st.mode, rdev: typeof st === 'number' ? 0 : st.rdev,
+        open: (flags, guest) => {
+          const hfd = this.host.open(hp, (flags & ~O_CLOEXEC) | O_NOCTTY, 0);
+          return hfd < 0 ? hfd : new HostFile(this.host, hfd, flags, guest, hp);
+        },
+      };
+    }
     return -E.ENOENT;
+  }
+
+  private hostPts(): string[] {
+    const l = this.host.readdir('/dev/pts');
+    return typeof l === 'number' ? [] : l.map((d) => d.name).filter((n) => /^\d+$/.test(n));
   }
 }

@@ -93,6 +93,14 @@ export abstract class Fs {
     void rel;
     return { type: this.magic, bsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0, ffree: 0 };
   }
+  /**
+   * A magic link's object (procfs's /proc/PID/fd/N naming a pipe or another file without a path):
+   * the walk hands the open file itself to the caller instead of following the link's text.
+   */
+  magicFile(rel: string): OpenFile | null {
+    void rel;
+    return null;
+  }
   /** The host path holding rel's data now (for exec and diagnostics), or null if not host-backed. */
   hostPath(rel: string): string | null {
     void rel;

@@ -10,6 +10,7 @@ import type { Kernel } from '../kernel.js';
 import type { Process } from '../process.js';
 import { SynthFs, SynthNode, dir, file, link, names } from './synth.js';
 import { procRoot } from './vfs.js';
+import type { OpenFile } from './file.js';
 import * as T from './procfs-text.js';
 import { E } from '../../compat/errno.js';
 
@@ -56,6 +57,14 @@ export class ProcFs extends SynthFs {
 
   override owner(rel: string): [number, number] {
     return /^\/\d+/.test(rel) ? [this.k.host.uid, this.k.host.gid] : [0, 0];
+  }
+
+  /** /proc/PID/fd/N of a file with no path (a pipe, a socket, an anonymous inode). */
+  override magicFile(rel: string): OpenFile | null {
+    const m = /^\/(\d+)(?:\/task\/\d+)?\/fd\/(\d+)$/.exec(rel);
+    if (!m) return null;
+    const f = this.k.procs.get(Number(m[1]))?.fds.get(Number(m[2]));
+    return f && !f.linkName().startsWith('/') ? f : null;
   }
 
   private self(): Process | undefined {

@@ -11,7 +11,7 @@
 import type { Host, HostStat } from '../host/host.js';
 import type { Process } from '../process.js';
 import { E } from '../../compat/errno.js';
-import { S_IFMT, S_IFDIR, S_IFLNK } from './file.js';
+import { S_IFMT, S_IFDIR, S_IFLNK, type OpenFile } from './file.js';
 import { Fs } from './fs.js';
 import { HostFs } from './hostfs.js';
 
@@ -49,6 +49,8 @@ export interface Resolved {
   host: string;
   /** lstat of the final component (after following it if asked), or -ENOENT when it doesn't exist. */
   st: HostStat | number;
+  /** Set when the path ended at a magic link to a file without a path (a pipe behind /dev/stdin). */
+  file?: OpenFile;
 }
 
 /** The chroot of each process (guest path; absent means "/"). Copied on fork by the process code. */
@@ -165,6 +167,14 @@ export class Vfs {
         if (typeof target === 'number') return target;
         if (target.length === 0) return -E.ENOENT;
         const t = new TextDecoder().decode(target);
+        if (!t.startsWith('/')) {
+          const file = m.fs.magicFile(rel);
+          if (file) {
+            if (!last) return -E.ENOTDIR;
+            const fst = file.stat();
+            return { guest, fs: m.fs, rel, host: '', st: fst, file };
+          }
+        }
         if (t.startsWith('/')) {
           if (o.beneath) return -E.EXDEV;
           parts.splice(0, parts.length, ...rootParts);
