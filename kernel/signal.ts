@@ -11,6 +11,8 @@ import { x87ToFxsave, x87FromFxsave } from './cpu/x87-state.js';
 import type { Task, SigAction } from './process.js';
 import { SIG_DFL, SIG_IGN } from './process.js';
 import { getSp, setSp } from './cpu/operands.js';
+import { features, F1C } from './cpu/cpuid.js';
+import { xsaveImage, xrstorImage, XCR0, XSAVE_SIZE } from './cpu/ops/xsave.js';
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8;
 export const SIGKILL = 9, SIGSEGV = 11, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18;
@@ -81,8 +83,29 @@ class Buf {
   }
 }
 
-/** The FXSAVE image of the core's FPU and SSE state (the frame's fpstate). */
+/** Linux's XSAVE signal-frame markers (arch/x86/include/uapi/asm/sigcontext.h). */
+const FP_XSTATE_MAGIC1 = 0x46505853, FP_XSTATE_MAGIC2 = 0x46505845, UC_FP_XSTATE = 1;
+
+/** Signal frames use the XSAVE layout when the CPU reports OSXSAVE (as Linux does with XSAVE on). */
+const xsaveFrames = (): boolean => (features.leaf1Ecx & F1C.OSXSAVE) !== 0;
+
+/**
+ * The frame's fpstate: the FXSAVE image of the FPU and SSE state, or (XSAVE enabled) the XSAVE
+ * image with the AVX state, its software-reserved bytes 464.. describing it (magic1, extended
+ * size, xfeatures, xstate size) and FP_XSTATE_MAGIC2 after it, as Linux writes it.
+ */
 export function fpuImage(c: Cpu): Uint8Array {
+  if (xsaveFrames()) {
+    const img = new Uint8Array(XSAVE_SIZE + 4);
+    xsaveImage(c, img, XCR0);
+    const dv = new DataView(img.buffer);
+    dv.setUint32(464, FP_XSTATE_MAGIC1, true);
+    dv.setUint32(468, XSAVE_SIZE + 4, true);
+    dv.setUint32(472, XCR0, true);
+    dv.setUint32(480, XSAVE_SIZE, true);
+    dv.setUint32(XSAVE_SIZE, FP_XSTATE_MAGIC2, true);
+    return img;
+  }
   const img = new Uint8Array(512);
   x87ToFxsave(c, img);
   const dv = new DataView(img.buffer);
@@ -96,6 +119,25 @@ export function restoreFpu(c: Cpu, img: Uint8Array): void {
   x87FromFxsave(c, img);
   c.mxcsr = new DataView(img.buffer, img.byteOffset).getUint32(24, true) & MXCSR_MASK;
   c.X8.set(img.subarray(160, 416), 0);
+}
+
+/** Restores the fpstate at fp: the XSAVE image if its markers are intact, else the FXSAVE part. */
+function restoreFrameFpu(c: Cpu, mem: Task['proc']['mem'], fp: number): void {
+  const img = mem.readBytes(fp, 512);
+  const dv = new DataView(img.buffer, img.byteOffset);
+  if (xsaveFrames() && dv.getUint32(464, true) === FP_XSTATE_MAGIC1 && dv.getUint32(480, true) === XSAVE_SIZE) {
+    const x = mem.readBytes(fp, XSAVE_SIZE + 4);
+    const xv = new DataView(x.buffer, x.byteOffset);
+    if (xv.getUint32(XSAVE_SIZE, true) === FP_XSTATE_MAGIC2) {
+      const xf = dv.getUint32(472, true) & XCR0;
+      xrstorImage(c, x, xf | 3);
+      c.mxcsr &= MXCSR_MASK;
+      return;
+    }
+  }
+  restoreFpu(c, img);
+  // A legacy (FXSAVE-only) frame: the AVX state is reset, as the kernel's fxrstor path does.
+  if (xsaveFrames()) c.X8.fill(0, 256, 512);
 }
 
 function writeInfo(f: Buf, off: number, info: SigInfo): void {
@@ -132,11 +174,12 @@ export function setupFrame(c: Cpu, t: Task, act: SigAction, info: SigInfo, oldLo
   let sp = rsp - 128; // the red zone below the interrupted code's stack pointer
   const wasOnAlt = onAltStack(t, rsp);
   if (act.flags & SA_ONSTACK && !(t.altStack.flags & SS_DISABLE) && !wasOnAlt) sp = t.altStack.sp + t.altStack.size;
-  const fpAddr = Math.floor((sp - 512) / 64) * 64;
+  const fpImg = fpuImage(c);
+  const fpAddr = Math.floor((sp - fpImg.length) / 64) * 64;
   const frame = Math.floor((fpAddr - FRAME_SIZE) / 16) * 16 - 8;
   const f = new Buf(FRAME_SIZE);
   f.u64(0, act.restorer);
-  f.u64(UC, UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS);
+  f.u64(UC, UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS | (fpImg.length > 512 ? UC_FP_XSTATE : 0));
   f.u64(UC + 16, t.altStack.sp);
   f.dv.setInt32(UC + 24, t.altStack.flags & SS_DISABLE ? SS_DISABLE : wasOnAlt ? SS_ONSTACK : 0, true);
   f.u64(UC + 32, t.altStack.size);
@@ -157,7 +200,7 @@ export function setupFrame(c: Cpu, t: Task, act: SigAction, info: SigInfo, oldLo
   f.dv.setInt32(SIGMASK + 4, oldHi, true);
   writeInfo(f, INFO, info);
   // Both writes can fault (a bad or exhausted stack): the caller turns that into SIGSEGV.
-  mem.writeBytes(fpAddr, fpuImage(c));
+  mem.writeBytes(fpAddr, fpImg);
   mem.writeBytes(frame, f.b);
   if (act.flags & SS_AUTODISARM) t.altStack = { sp: 0, flags: SS_DISABLE, size: 0 };
   // Enter the handler: rdi = signo, rsi = &info, rdx = &uc, rax = 0, a fresh FPU state.
@@ -170,6 +213,7 @@ export function setupFrame(c: Cpu, t: Task, act: SigAction, info: SigInfo, oldLo
   setFlags(c, getFlags(c) & ~(0x400 | 0x100)); // DF and TF cleared
   c.x87.reset();
   c.mxcsr = 0x1f80;
+  if (xsaveFrames()) c.X8.fill(0, 256, 512); // the AVX state starts in its init state too
 }
 
 /** rt_sigreturn: restores registers, FPU state, mask and alternate stack from the frame at rsp-8. */
@@ -187,7 +231,7 @@ export function sigreturn(c: Cpu, t: Task): void {
   const flags = f.dv.getUint32(MC + 136, true);
   setFlags(c, (getFlags(c) & ~0x254dd5) | (flags & 0x254dd5)); // FIX_EFLAGS: only user-modifiable bits
   const fp = f.get64(MC + 184);
-  if (fp !== 0) restoreFpu(c, mem.readBytes(fp, 512));
+  if (fp !== 0) restoreFrameFpu(c, mem, fp);
   t.sigmaskLo = f.dv.getInt32(SIGMASK, true) & ~((1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1)));
   t.sigmaskHi = f.dv.getInt32(SIGMASK + 4, true);
   // restore_altstack: like sigaltstack(2), which refuses while running on the alternate stack.

@@ -14,6 +14,7 @@ import { HostFile, O_RDONLY, O_WRONLY, O_RDWR } from '../kernel/vfs/file.js';
 import { ERRNO_TEXT } from '../compat/errno.js';
 import { setupNamespace, parseBind, normalize, type Bind } from '../kernel/vfs/namespace.js';
 import { homedir } from 'node:os';
+import { levelIndex, missingForLevel, selectCpuLevel } from '../kernel/cpu/cpuid.js';
 import type { ExitInfo, Task } from '../kernel/process.js';
 
 export interface RunOptions {
@@ -22,6 +23,8 @@ export interface RunOptions {
   /** --bind HOST[:GUEST] specs. */
   binds?: string[];
   strace: boolean;
+  /** --cpu LEVEL (x86-64/v1, v2, v3); else RUSTOS_CPU; else the highest complete level. */
+  cpu?: string;
   program: string;
   args: string[];
   env: Record<string, string | undefined>;
@@ -46,6 +49,14 @@ function guestCwd(root: string, cwd: string): string {
 }
 
 export async function runProgram(o: RunOptions): Promise<ExitInfo> {
+  const cpu = o.cpu ?? o.env.RUSTOS_CPU;
+  if (cpu) {
+    const level = levelIndex(cpu);
+    if (level < 0) throw new StartError(`rustos: unknown --cpu level '${cpu}' (x86-64, v2, v3)`, 2);
+    const missing = missingForLevel(level);
+    if (missing.length) o.log(`rustos: warning: --cpu ${cpu} is not complete here (missing ${missing.join(', ')}); those bits stay off`);
+    selectCpuLevel(level);
+  }
   // RUSTOS_JIT: executions before a block is compiled ("off" or "0" disables the block compiler).
   const jit = o.env.RUSTOS_JIT;
   if (jit !== undefined) setJitThreshold(jit === 'off' || jit === '0' ? Infinity : Math.max(1, Number(jit) || 5000));

@@ -9,24 +9,107 @@
 
 // Leaf 1 EDX / ECX bits.
 export const F1D = { FPU: 1 << 0, TSC: 1 << 4, CX8: 1 << 8, CMOV: 1 << 15, MMX: 1 << 23, FXSR: 1 << 24, SSE: 1 << 25, SSE2: 1 << 26 };
-export const F1C = { SSE3: 1 << 0, SSSE3: 1 << 9, CX16: 1 << 13, SSE41: 1 << 19, SSE42: 1 << 20, MOVBE: 1 << 22, POPCNT: 1 << 23 };
+export const F1C = {
+  SSE3: 1 << 0, SSSE3: 1 << 9, FMA: 1 << 12, CX16: 1 << 13, SSE41: 1 << 19, SSE42: 1 << 20, MOVBE: 1 << 22, POPCNT: 1 << 23,
+  XSAVE: 1 << 26, OSXSAVE: 1 << 27, AVX: 1 << 28, F16C: 1 << 29,
+};
 // Leaf 7 EBX bits. ERMS: rep movsb/stosb are the fast way to copy and fill (glibc's memcpy and
 // memset then use them for large sizes; ours run page-sized chunks on physical memory).
 // BMI1, BMI2, ADX: the VEX-encoded bit manipulation (ops/bmi.ts) and adcx/adox (ops/movbe-adx.ts).
-export const F7B = { BMI1: 1 << 3, BMI2: 1 << 8, ERMS: 1 << 9, ADX: 1 << 19 };
+// AVX2: ops/avx*.ts (with the VEX forms of every SSE instruction), differentially tested.
+export const F7B = { BMI1: 1 << 3, AVX2: 1 << 5, BMI2: 1 << 8, ERMS: 1 << 9, ADX: 1 << 19 };
 // Leaf 0x80000001 EDX / ECX bits.
 export const FX1D = { SYSCALL: 1 << 11, NX: 1 << 20, LM: 1 << 29 };
 export const FX1C = { LAHF: 1 << 0, ABM: 1 << 5 };
 
-/** The feature words reported; instruction families raise bits as they become complete. */
-export const features = {
+export interface FeatureWords {
+  leaf1Edx: number;
+  leaf1Ecx: number;
+  leaf7Ebx: number;
+  leaf7Ecx: number;
+  ext1Edx: number;
+  ext1Ecx: number;
+}
+const WORDS = ['leaf1Edx', 'leaf1Ecx', 'leaf7Ebx', 'leaf7Ecx', 'ext1Edx', 'ext1Ecx'] as const;
+
+/**
+ * Everything the interpreter implements completely (and tests differentially); instruction
+ * families raise bits here as they become complete. AVX/AVX2/FMA/F16C/XSAVE (ops/avx*.ts, fma.ts,
+ * f16c.ts, xsave.ts) with OSXSAVE: the kernel "enables" XSAVE (XCR0 = 7) and signal frames carry
+ * the XSAVE layout (kernel/signal.ts).
+ */
+export const implemented: FeatureWords = {
   leaf1Edx: F1D.FPU | F1D.TSC | F1D.CX8 | F1D.CMOV | F1D.MMX | F1D.FXSR | F1D.SSE | F1D.SSE2,
-  leaf1Ecx: F1C.POPCNT | F1C.CX16 | F1C.SSE3 | F1C.SSSE3 | F1C.SSE41 | F1C.SSE42 | F1C.MOVBE,
-  leaf7Ebx: F7B.ERMS | F7B.BMI1 | F7B.BMI2 | F7B.ADX,
+  leaf1Ecx: F1C.POPCNT | F1C.CX16 | F1C.SSE3 | F1C.SSSE3 | F1C.SSE41 | F1C.SSE42 | F1C.MOVBE |
+    F1C.FMA | F1C.XSAVE | F1C.OSXSAVE | F1C.AVX | F1C.F16C,
+  leaf7Ebx: F7B.ERMS | F7B.BMI1 | F7B.BMI2 | F7B.ADX | F7B.AVX2,
   leaf7Ecx: 0,
   ext1Edx: FX1D.SYSCALL | FX1D.NX | FX1D.LM,
   ext1Ecx: FX1C.LAHF | FX1C.ABM,
 };
+
+/**
+ * The x86-64 psABI micro-architecture levels: the feature bits each level adds to the one before.
+ * A level is reported by masking off the bits of the levels above it; bits that belong to no level
+ * (ERMS, ADX, TSC...) are reported at every level.
+ */
+export const LEVEL_BITS: { name: string; adds: Partial<FeatureWords> }[] = [
+  { name: 'x86-64', adds: { leaf1Edx: F1D.FPU | F1D.CX8 | F1D.CMOV | F1D.MMX | F1D.FXSR | F1D.SSE | F1D.SSE2, ext1Edx: FX1D.SYSCALL | FX1D.LM } },
+  { name: 'x86-64-v2', adds: { leaf1Ecx: F1C.CX16 | F1C.POPCNT | F1C.SSE3 | F1C.SSSE3 | F1C.SSE41 | F1C.SSE42, ext1Ecx: FX1C.LAHF } },
+  {
+    name: 'x86-64-v3',
+    adds: {
+      leaf1Ecx: F1C.AVX | F1C.FMA | F1C.F16C | F1C.MOVBE | F1C.XSAVE | F1C.OSXSAVE,
+      leaf7Ebx: F7B.AVX2 | F7B.BMI1 | F7B.BMI2,
+      ext1Ecx: FX1C.ABM,
+    },
+  },
+];
+
+/** The level names --cpu accepts (v1 = x86-64), in order. */
+export function levelIndex(name: string): number {
+  const n = name.toLowerCase().replace(/^x86-64-?/, '') || 'v1';
+  return ['v1', 'v2', 'v3'].indexOf(n === 'baseline' ? 'v1' : n);
+}
+
+/** Feature names of a level that are not implemented (empty: the level is complete). */
+export function missingForLevel(level: number): string[] {
+  const out: string[] = [];
+  const names: Record<string, Record<string, number>> = { leaf1Edx: F1D, leaf1Ecx: F1C, leaf7Ebx: F7B, ext1Edx: FX1D, ext1Ecx: FX1C };
+  for (let l = 0; l <= level; l++) {
+    for (const w of WORDS) {
+      const need = LEVEL_BITS[l].adds[w] ?? 0;
+      const miss = need & ~implemented[w];
+      if (miss) for (const [n, bit] of Object.entries(names[w] ?? {})) if (miss & bit) out.push(n);
+    }
+  }
+  return out;
+}
+
+/** The highest complete level. */
+export function highestCompleteLevel(): number {
+  let l = 0;
+  while (l + 1 < LEVEL_BITS.length && missingForLevel(l + 1).length === 0) l++;
+  return l;
+}
+
+/** The feature words reported (mutated in place by selectCpuLevel; exec.ts reads hwcap from it). */
+export const features: FeatureWords = { ...implemented };
+export let cpuLevel = 0;
+
+/** Reports `level` (0 = x86-64, 1 = v2, 2 = v3): the implemented bits minus higher levels' bits. */
+export function selectCpuLevel(level: number): void {
+  cpuLevel = level;
+  for (const w of WORDS) {
+    let above = 0;
+    for (let l = level + 1; l < LEVEL_BITS.length; l++) above |= LEVEL_BITS[l].adds[w] ?? 0;
+    features[w] = implemented[w] & ~above;
+  }
+}
+selectCpuLevel(highestCompleteLevel());
+
+/** XSAVE is reported (and leaf 0xD answered) at this level. */
+const xsaveOn = (): boolean => (features.leaf1Ecx & F1C.OSXSAVE) !== 0;
 
 function str4(s: string, k: number): number {
   let v = 0;
@@ -41,7 +124,7 @@ export function cpuid(leaf: number, sub: number, out: Int32Array, k: number): vo
   let a = 0, b = 0, c = 0, d = 0;
   switch (leaf) {
     case 0:
-      a = 7;
+      a = 0xd;
       b = str4('AuthenticAMD', 0);
       d = str4('AuthenticAMD', 4);
       c = str4('AuthenticAMD', 8);
@@ -58,6 +141,13 @@ export function cpuid(leaf: number, sub: number, out: Int32Array, k: number): vo
         b = features.leaf7Ebx;
         c = features.leaf7Ecx;
       }
+      break;
+    case 0xd:
+      // XSAVE state components (ops/xsave.ts): x87, SSE, AVX in the standard layout.
+      if (!xsaveOn()) break;
+      if (sub === 0) { a = 7; b = 832; c = 832; }
+      else if (sub === 1) a = 1 | 4; // XSAVEOPT, XGETBV with ECX = 1
+      else if (sub === 2) { a = 256; b = 576; }
       break;
     case 0x80000000:
       a = 0x80000008;

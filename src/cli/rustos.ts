@@ -44,13 +44,15 @@ program
   .option('--root <dir>', 'host directory used as the guest root, alone (default: an overlay over the host\'s /)')
   .option('--bind <host[:guest]>', 'pass a host directory through read-write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
   .option('--strace', 'print each system call to stderr, as strace does')
+  .option('--cpu <level>', 'CPU level reported by cpuid: x86-64 (v1), v2 or v3 (default: the highest complete level)')
   .argument('<program>', 'program to run (a path, or a name looked up in PATH)')
   .argument('[args...]', 'arguments for the program')
   .passThroughOptions()
   .allowUnknownOption()
-  .action(async (prog: string, args: string[], opts: { root?: string; bind: string[]; strace?: boolean }) => {
+  .action(async (prog: string, args: string[], opts: { root?: string; bind: string[]; strace?: boolean; cpu?: string }) => {
     try {
       const info = await runProgram({
+        cpu: opts.cpu,
         root: opts.root,
         binds: opts.bind,
         strace: !!opts.strace,

@@ -40,3 +40,4 @@ import './avx.js';
 import './avx2.js';
 import './fma.js';
 import './f16c.js';
+import './xsave.js';
