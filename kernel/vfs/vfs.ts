@@ -110,6 +110,35 @@ export class Vfs {
     throw new Error('no root mount');
   }
 
+  /**
+   * Reads a whole resolved file through its file system, so exec works on every mount (tmpfs,
+   * the overlay's layers, binds) and not only where a host path is at hand.
+   */
+  readAll(r: Resolved): Uint8Array | number {
+    if (r.file) return -E.EACCES;
+    const f = r.fs.open(r.rel, 0, 0, r.guest);
+    if (typeof f === 'number') return f;
+    try {
+      const st = f.stat();
+      let buf = new Uint8Array(typeof st === 'number' ? 65536 : Math.max(st.size, 4096));
+      let off = 0;
+      for (;;) {
+        if (off === buf.length) {
+          const b = new Uint8Array(buf.length * 2);
+          b.set(buf);
+          buf = b;
+        }
+        const n = f.read(buf.subarray(off), off);
+        if (typeof n !== 'number') return -E.EIO;
+        if (n < 0) return n;
+        if (n === 0) return buf.subarray(0, off);
+        off += n;
+      }
+    } finally {
+      f.release();
+    }
+  }
+
   /** lstat of a normalized guest path. */
   lstat(g: string): HostStat | number {
     const [m, rel] = this.locate(g);
