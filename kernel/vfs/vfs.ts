@@ -177,7 +177,8 @@ export class Vfs {
     while (queue.length > 0) {
       const c = queue.shift()!;
       if (c === '' || c === '.') continue;
-      const last = queue.every((q) => q === '' || q === '.');
+      // "name/." and "name/.." make name a directory to walk through: only trailing slashes don't.
+      const last = queue.every((q) => q === '');
       if (c.length > NAME_MAX) return -E.ENAMETOOLONG;
       if (c === '..') {
         if (o.beneath && parts.length <= floor) return -E.EXDEV;

@@ -87,6 +87,14 @@ describe('confinement under --root', () => {
     expect(readAll(v, '/dotdot/secret')).toBe(-E.ENOENT);
   });
 
+  it('a symlink before "/." or "/.." is followed even without follow', () => {
+    fs.symlinkSync('a/b', path.join(root, 'lab'));
+    expect(res(v, '/lab/.', '/', false).guest).toBe('/a/b');
+    expect(res(v, '/lab/..', '/', false).guest).toBe('/a');
+    expect(res(v, '/lab', '/', false).guest).toBe('/lab');
+    expect(res(v, '/lab/', '/', false).guest).toBe('/a/b');
+  });
+
   it('loops are ELOOP, chains longer than 40 too', () => {
     fs.symlinkSync('loop2', path.join(root, 'loop1'));
     fs.symlinkSync('loop1', path.join(root, 'loop2'));
