@@ -96,6 +96,8 @@ function base(name: string, map: number, pp: number, op: number, reg: AvxForm['r
 }
 
 const BASES = [3, 6, 7, 9, 14];
+/** Forms whose memory operand is the full 16 or 32 bytes (page-crossing fault cases). */
+const FULL = /^v(mov(u|a)p[sd]|movdq[au]|lddqu|(add|sub|mul|div|min|max|and|andn|or|xor|sqrt|unpck[lh])p[sd]|p(add|sub|cmpeq|cmpgt|min|max|and|or|xor|shufb|avg|mul)[a-z]*|permil[a-z]*|blendv[a-z]*|fn?m(add|sub)[0-9]*p[sd]) /;
 const GPRS = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /** Randomizes st for form f and returns the instruction bytes. */
@@ -120,6 +122,9 @@ export function makeAvxCase(r: R, f: AvxForm, st: AvxState): number[] {
     if (f.align) off = r.bool(0.1) ? r.int(64 - size + 1) : f.align * r.int(64 / f.align - (size === 32 ? 1 : 0));
     else off = r.int(64 - size + 1);
     if (off + size > 64) off = 64 - size;
+    // Full-width operands sometimes cross into the unmapped page after scratch: the fault must come
+    // before any state changes, with the hardware's si_addr.
+    if (FULL.test(f.name) && r.bool(0.06)) off = 64 - size + 1 + r.int(size - 1);
     st.gpr[b] = BigInt(WIN + off - disp);
   } else {
     const rm = f.rm === 'x' ? r.int(16) : r.pick(GPRS);
