@@ -65,7 +65,8 @@ export function vexForms(): AvxForm[] {
             : [[d1, null]];
           for (const [d, digit] of members) {
             for (const L of [0, 1]) {
-              if (d.vexL !== undefined && d.vexL !== L) continue;
+              // A VEX.L the row does not accept: one form of invalid encodings (#UD natively too).
+              const badL = d.vexL !== undefined && d.vexL !== L;
               if (d.name === 'vzeroupper' || d.name === 'vgrp15') {
                 if (d.name === 'vzeroupper') out.push(base(d.name + (L ? '/vzeroall' : ''), map, pp, op, 0, 'x', false, L, W, false, false, 'int'));
                 continue;
@@ -80,6 +81,10 @@ export function vexForms(): AvxForm[] {
               const tag = `${name} ${['', '66 ', 'F3 ', 'F2 '][pp]}${['', '0F', '0F38', '0F3A'][map]} ${op.toString(16)}${digit !== null ? '/' + digit : ''} L${L}${W ? ' W1' : ''}`;
               const v = !d.noV;
               const f = (mem: boolean): AvxForm => ({ ...base(`${tag} (${mem ? 'mem' : 'reg'})`, map, pp, op, reg, rm, v, L, W, mem, imm, lanes), align, implicit: /maskmovdqu/.test(name) ? 'rdi' : undefined, vsib: d.vsib ? { qIdx: (d.sub ?? 0) === 1 } : undefined });
+              if (badL) {
+                if (!d.vsib) out.push({ ...f(!!d.memOnly), name: `${tag} (invalid L)` });
+                continue;
+              }
               if (!d.memOnly) out.push(f(false));
               if (!d.regOnly) out.push(f(true));
             }
@@ -108,7 +113,8 @@ export function makeAvxCase(r: R, f: AvxForm, st: AvxState): number[] {
   for (let n = 0; n < 16; n++) if (r.bool(0.3)) { const s = 16 * r.int(16); st.ymmh.set(st.xmm.slice(s, s + 16), 16 * n); }
   if (f.vsib) return gatherCase(r, f, st);
   const reg = f.reg === 'x' ? r.int(16) : f.reg === 'g' ? r.pick(GPRS) : f.reg;
-  const vreg = f.v ? r.int(16) : 0;
+  // Now and then a non-1111b vvvv where the form has no vvvv operand: #UD on both sides.
+  const vreg = f.v ? r.int(16) : r.bool(0.03) ? 1 + r.int(15) : 0;
   let X = 0, B = 0, modrm: number;
   const tail: number[] = [];
   if (f.mem) {
