@@ -98,8 +98,6 @@ function gather(c: Cpu, i: Insn): void {
   if (i.base >= 0) base += i.asize === 8 ? c.R[2 * i.base + 1] * TWO32 + (c.R[2 * i.base] >>> 0) : c.R[2 * i.base];
   if (i.seg !== 0) base += i.seg === 1 ? c.fsBase : c.gsBase;
   const X = c.X32;
-  // Element j of a register: dword lanes 0..3 in the low half, 4..7 in the upper half.
-  const at = (reg: number, j: number): number => (j < 4 ? 4 * reg + j : HI + 4 * reg + j - 4);
   for (let j = 0; j < n; j++) {
     const mk = qData ? at(m, 2 * j + 1) : at(m, j);
     if (X[mk] >= 0) continue;
@@ -120,6 +118,11 @@ function gather(c: Cpu, i: Insn): void {
   const dw = qData ? 2 * n : n; // dwords of destination written
   for (let j = dw; j < 8; j++) X[at(d, j)] = 0;
   for (let j = 0; j < 8; j++) X[at(m, j)] = 0;
+}
+
+/** Index in Cpu.X32 of dword j of ymm reg: lanes 0..3 in the low half, 4..7 in the upper half. */
+function at(reg: number, j: number): number {
+  return j < 4 ? 4 * reg + j : HI + 4 * reg + j - 4;
 }
 
 const M = { modrm: true };
