@@ -12,7 +12,7 @@ import type { Task } from '../../kernel/process.js';
 import { S_IFMT, S_IFDIR } from '../../kernel/vfs/file.js';
 import { StructBuf, readTimespec } from '../structs.js';
 import { resolveAt, resolveArg, AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EMPTY_PATH, pathArg } from './paths.js';
-import type { HostStatfs } from '../../kernel/host/host.js';
+import type { HostStatfs, HostStat } from '../../kernel/host/host.js';
 import type { Time } from '../../kernel/vfs/fs.js';
 
 sys('truncate', ['path', 'off'], (k, t, a) => {
@@ -86,28 +86,41 @@ sys('fchmod', ['fd', 'mode'], (k, t, a) => {
  * chown family: the host user can only "change" to the owner a file already has (what an
  * unprivileged Linux user sees); anything else is EPERM, exactly as the kernel would say.
  */
+function chownCheck(k: Kernel, st: HostStat, uid: number, gid: number): number {
+  if (k.host.uid === 0) return 0;
+  const okUid = uid === -1 || uid === st.uid;
+  const okGid = gid === -1 || gid === st.gid || (gid === k.host.gid && st.uid === k.host.uid);
+  return okUid && okGid ? 0 : -E.EPERM;
+}
+
 function doChown(k: Kernel, t: Task, dirfd: number, addr: number, uid: number, gid: number, flags: number): number {
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -E.EINVAL;
   const r = resolveArg(k, t, dirfd, addr, !(flags & AT_SYMLINK_NOFOLLOW), true);
   if (typeof r === 'number') return r;
   if (typeof r.st === 'number') return r.st;
-  const okUid = uid === -1 || uid === r.st.uid;
-  const okGid = gid === -1 || gid === r.st.gid || gid === k.host.gid;
-  return (okUid && okGid) || k.host.uid === 0 ? 0 : -E.EPERM;
+  const c = chownCheck(k, r.st, uid, gid);
+  if (c < 0) return c;
+  if ((uid === -1 || uid === r.st.uid) && (gid === -1 || gid === r.st.gid)) return 0;
+  return r.fs.chown(r.rel, uid, gid);
 }
 sys('chown', ['path', 'int', 'int'], (k, t, a) => doChown(k, t, AT_FDCWD, a.ptr(0), a.int(1), a.int(2), 0),
-  { status: 'partial', note: 'no ownership changes beyond what the host user has' });
+  { status: 'partial', note: 'as the host user can (root changes owners for real)' });
 sys('lchown', ['path', 'int', 'int'], (k, t, a) => doChown(k, t, AT_FDCWD, a.ptr(0), a.int(1), a.int(2), AT_SYMLINK_NOFOLLOW),
-  { status: 'partial', note: 'no ownership changes beyond what the host user has' });
+  { status: 'partial', note: 'as the host user can (root changes owners for real)' });
 sys('fchownat', ['atfd', 'path', 'int', 'int', 'atflags'], (k, t, a) => doChown(k, t, a.int(0), a.ptr(1), a.int(2), a.int(3), a.int(4)),
-  { status: 'partial', note: 'no ownership changes beyond what the host user has' });
+  { status: 'partial', note: 'as the host user can (root changes owners for real)' });
 sys('fchown', ['fd', 'int', 'int'], (k, t, a) => {
   const f = t.proc.fds.get(a.int(0));
   if (!f) return -E.EBADF;
+  if (f.flags & 0x200000 /* O_PATH */) return -E.EBADF;
   const st = f.stat();
   if (typeof st === 'number') return st;
-  const ok = (a.int(1) === -1 || a.int(1) === st.uid) && (a.int(2) === -1 || a.int(2) === st.gid);
-  return ok || k.host.uid === 0 ? 0 : -E.EPERM;
-}, { status: 'partial', note: 'no ownership changes beyond what the host user has' });
+  const uid = a.int(1), gid = a.int(2);
+  const c = chownCheck(k, st, uid, gid);
+  if (c < 0) return c;
+  if ((uid === -1 || uid === st.uid) && (gid === -1 || gid === st.gid)) return 0;
+  return f.origin ? f.origin.fs.chown(f.origin.rel, uid, gid) : 0;
+}, { status: 'partial', note: 'as the host user can (root changes owners for real)' });
 
 const UTIME_NOW = 0x3fffffff, UTIME_OMIT = 0x3ffffffe;
 

@@ -74,6 +74,8 @@ export interface Host {
   symlink(target: Uint8Array, path: string): number;
   link(from: string, to: string): number;
   chmod(path: string, mode: number): number;
+  /** Changes the owner of the entry itself (a symlink is not followed); -1 keeps an id. */
+  lchown(path: string, uid: number, gid: number): number;
   truncate(path: string, len: number): number;
   ftruncate(fd: number, len: number): number;
   fsync(fd: number): number;

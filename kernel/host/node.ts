@@ -253,6 +253,11 @@ export class NodeHost implements Host {
   chmod(path: string, mode: number): number {
     return wrap(() => fs.chmodSync(path, mode));
   }
+  lchown(path: string, uid: number, gid: number): number {
+    const st = this.lstat(path);
+    if (typeof st === 'number') return st;
+    return wrap(() => fs.lchownSync(path, uid === -1 ? st.uid : uid, gid === -1 ? st.gid : gid));
+  }
   truncate(path: string, len: number): number {
     return wrap(() => fs.truncateSync(path, len));
   }

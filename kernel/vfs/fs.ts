@@ -73,6 +73,11 @@ export abstract class Fs {
     void rel, mode;
     return -E.EROFS;
   }
+  /** Changes the owner of the entry itself (-1 keeps an id); permission was checked by the caller. */
+  chown(rel: string, uid: number, gid: number): number {
+    void rel, uid, gid;
+    return -E.EROFS;
+  }
   /** Sets times of the entry itself (never following a final symlink); null keeps a time. */
   utimes(rel: string, atime: Time | null, mtime: Time | null): number {
     void rel, atime, mtime;

@@ -74,6 +74,9 @@ export class HostFs extends Fs {
   override chmod(rel: string, mode: number): number {
     return this.rw() || this.host.chmod(this.hostPath(rel), mode);
   }
+  override chown(rel: string, uid: number, gid: number): number {
+    return this.rw() || this.host.lchown(this.hostPath(rel), uid, gid);
+  }
   override utimes(rel: string, atime: Time | null, mtime: Time | null): number {
     return this.rw() || this.host.utimes(this.hostPath(rel), atime, mtime, false);
   }

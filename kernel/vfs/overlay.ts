@@ -307,6 +307,10 @@ export class OverlayFs extends Fs {
     const p = this.copyUp(rel);
     return typeof p === 'number' ? p : this.host.chmod(p, mode);
   }
+  override chown(rel: string, uid: number, gid: number): number {
+    const p = this.copyUp(rel);
+    return typeof p === 'number' ? p : this.host.lchown(p, uid, gid);
+  }
   override utimes(rel: string, atime: Time | null, mtime: Time | null): number {
     const p = this.copyUp(rel);
     return typeof p === 'number' ? p : this.host.utimes(p, atime, mtime, false);

@@ -235,6 +235,14 @@ export class TmpFs extends Fs {
     n.ctime = this.host.realtime();
     return 0;
   }
+  override chown(rel: string, uid: number, gid: number): number {
+    const n = this.lookup(rel);
+    if (typeof n === 'number') return n;
+    if (uid !== -1) n.uid = uid;
+    if (gid !== -1) n.gid = gid;
+    n.ctime = this.host.realtime();
+    return 0;
+  }
   override utimes(rel: string, atime: Time | null, mtime: Time | null): number {
     const n = this.lookup(rel);
     if (typeof n === 'number') return n;
