@@ -48,9 +48,9 @@ export function makeCtx(o: CommonOpts, opts: { write: boolean }): Ctx & { progre
   // The host's own packages count as installed for the default overlay root.
   const hostStatus = '/var/lib/dpkg';
   const host = isDefault && existsSync(join(hostStatus, 'status')) && resolve(admindir) !== hostStatus ? Database.load(hostStatus) : null;
-  const runner = o.scripts === false ? new SkipRunner() : pluggedRunner ?? new EmuRunner({ root, overlay: isDefault });
-  const policy: ConfPolicy = o.forceConfnew ? 'confnew' : o.forceConfold ? 'confold' : 'default';
   const progress = new Progress(!o.quiet && process.stderr.isTTY === true);
+  const runner = o.scripts === false ? new SkipRunner() : pluggedRunner ?? withProgress(new EmuRunner({ root, overlay: isDefault }), progress);
+  const policy: ConfPolicy = o.forceConfnew ? 'confnew' : o.forceConfold ? 'confold' : 'default';
   return {
     root, db, host, runner, policy,
     forceDepends: !!o.forceDepends,
@@ -61,6 +61,18 @@ export function makeCtx(o: CommonOpts, opts: { write: boolean }): Ctx & { progre
     warn: (m) => progress.interrupt(() => process.stderr.write(`rustos-pkg: ${m}\n`)),
     onBytes: (n) => progress.add(n),
     progress,
+  };
+}
+
+/** Scripts write to the terminal themselves: clear the bar's line first, redraw it after. */
+function withProgress(inner: ScriptRunner, progress: Progress): ScriptRunner {
+  return {
+    canRun: inner.canRun,
+    unavailable: inner.unavailable,
+    run: async (call) => {
+      progress.clear();
+      return inner.run(call);
+    },
   };
 }
 
@@ -87,6 +99,10 @@ export class Progress {
     const kib = Math.round(this.value / 1024);
     if (kib > this.total) this.bar.setTotal((this.total = kib)); // Installed-Size was an estimate
     this.bar.update(kib);
+  }
+  /** Clear the bar's line (redrawn at the next update). */
+  clear(): void {
+    if (this.bar) process.stderr.write('\r\x1b[K');
   }
   interrupt(fn: () => void): void {
     if (this.bar) {
