@@ -62,6 +62,8 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   if (jit !== undefined) setJitThreshold(jit === 'off' || jit === '0' ? Infinity : Math.max(1, Number(jit) || 5000));
   const host = new NodeHost();
   const memMb = Number(o.env.RUSTOS_MEM_MB) > 0 ? Number(o.env.RUSTOS_MEM_MB) : 2048;
+  // A relative --root is relative to the directory rustos was started in.
+  if (o.root !== undefined) o = { ...o, root: normalize(o.root.startsWith('/') ? o.root : `${o.cwd}/${o.root}`) };
   const k = new Kernel({ host, root: o.root ?? '/', syscalls: dispatch, memoryMb: memMb });
   const binds: Bind[] = [];
   if (o.root === undefined) {
