@@ -72,7 +72,7 @@ describe.skipIf(!canBuildRoot)('EmuRunner', () => {
     expect(lines).toEqual(['rustos-pkg (subprocess): unable to execute installed t package post-installation script (/var/lib/dpkg/info/t.postinst): No such file or directory']);
     expect(guestPath('/a/b', '/a/b/var/x')).toBe('/var/x');
     expect(guestPath('/a/b', '/a/c')).toBeNull();
-  }, 60_000);
+  }, 300_000);
 
   it('unwinds failing scripts exactly as real dpkg does (logs and status compared)', async () => {
     const d = tmp();
@@ -118,7 +118,7 @@ describe.skipIf(!canBuildRoot)('EmuRunner', () => {
     expect(realCodes).toEqual(codes);
     expect(readFileSync(join(real, 'log'), 'utf8')).toBe(log);
     expect(readFileSync(join(ours, 'var/lib/dpkg/status'), 'utf8')).toBe(readFileSync(join(real, 'var/lib/dpkg/status'), 'utf8'));
-  }, 120_000);
+  }, 300_000);
 });
 
 /** Every path under root/sub: type, mode and link target (what update-alternatives writes). */
@@ -165,7 +165,7 @@ describe.skipIf(!canBuildRoot || !fixtures())('real maintainer scripts (update-a
     expect(afterRemove).toEqual(links(real, ALT_PATHS));
     expect(readFileSync(join(ours, 'var/lib/dpkg/status'), 'utf8')).toBe(readFileSync(join(real, 'var/lib/dpkg/status'), 'utf8'));
     expect(statusAfterInstall).toMatch(/^Package: nano\nStatus: install ok installed$/m);
-  }, 120_000);
+  }, 300_000);
 
   it('mawk and nano in the default overlay root: update-alternatives writes the upper layer only, host untouched', async () => {
     const upper = tmp('rpkg-upper-');
@@ -198,5 +198,5 @@ describe.skipIf(!canBuildRoot || !fixtures())('real maintainer scripts (update-a
     await removePackages(emuCtx(upper, true, Database.load('/var/lib/dpkg')), ['netbase'], true);
     expect(Database.load(join(upper, 'var/lib/dpkg')).get('netbase')).toBeUndefined();
     expect(links('/', ALT_PATHS)).toEqual(hostBefore);
-  }, 180_000);
+  }, 300_000);
 });
