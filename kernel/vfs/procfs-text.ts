@@ -14,12 +14,13 @@ import { procRoot } from './vfs.js';
 const pad = (s: string | number, n: number): string => String(s).padStart(n, ' ');
 const hex = (v: number, n: number): string => v.toString(16).padStart(n, '0');
 
-function vmaDevIno(k: Kernel, v: Vma, cache: Map<string, [number, number]>): [number, number] {
-  if (!v.name.startsWith('/')) return [0, 0];
+/** A file mapping's device, inode and canonical path (Linux prints the file's real path). */
+function vmaFile(k: Kernel, v: Vma, cache: Map<string, [number, number, string]>): [number, number, string] {
+  if (!v.name.startsWith('/')) return [0, 0, v.name];
   let r = cache.get(v.name);
   if (!r) {
-    const st = k.vfs.lstat(v.name);
-    r = typeof st === 'number' ? [0, 0] : [st.dev, st.ino];
+    const res = k.vfs.resolve(v.name, '/', true);
+    r = typeof res === 'number' || typeof res.st === 'number' ? [0, 0, v.name] : [res.st.dev, res.st.ino, res.guest];
     cache.set(v.name, r);
   }
   return r;
@@ -32,21 +33,21 @@ function devStr(dev: number): string {
 }
 
 /** One maps line: fields padded to column 73 before the name, as show_map_vma does. */
-function mapsLine(k: Kernel, v: Vma, cache: Map<string, [number, number]>): string {
+function mapsLine(k: Kernel, v: Vma, cache: Map<string, [number, number, string]>): string {
   const perms = (v.prot & 1 ? 'r' : '-') + (v.prot & 2 ? 'w' : '-') + (v.prot & 4 ? 'x' : '-') + (v.flags & 1 ? 's' : 'p');
-  const [dev, ino] = vmaDevIno(k, v, cache);
+  const [dev, ino, name] = vmaFile(k, v, cache);
   const offset = v.name.startsWith('/') ? v.offset : 0;
   const head = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(offset, 8)} ${devStr(dev)} ${ino} `;
-  return v.name ? head.padEnd(73, ' ') + v.name + '\n' : head + '\n';
+  return name ? head.padEnd(73, ' ') + name + '\n' : head + '\n';
 }
 
 export function maps(k: Kernel, p: Process): string {
-  const cache = new Map<string, [number, number]>();
+  const cache = new Map<string, [number, number, string]>();
   return p.mem.vmas.map((v) => mapsLine(k, v, cache)).join('');
 }
 
 export function smaps(k: Kernel, p: Process): string {
-  const cache = new Map<string, [number, number]>();
+  const cache = new Map<string, [number, number, string]>();
   const kb = (name: string, v: number): string => `${(name + ':').padEnd(16, ' ')}${pad(v, 8)} kB\n`;
   return p.mem.vmas.map((v) => {
     const size = (v.end - v.start) / 1024;
