@@ -10,6 +10,7 @@ import { I_UB, I_B } from '../../kernel/cpu/optable.js';
 import { makeCase, WIN, type R } from './sse-gen.js';
 import type { Form as SseForm, Lanes } from './sse-forms.js';
 import { AvxState } from './avx-record.js';
+import { SCRATCH } from './record.js';
 
 export interface AvxForm {
   name: string;
@@ -132,6 +133,14 @@ export function makeAvxCase(r: R, f: AvxForm, st: AvxState): number[] {
     // before any state changes, with the hardware's si_addr.
     if (FULL.test(f.name) && r.bool(0.06)) off = 64 - size + 1 + r.int(size - 1);
     st.gpr[b] = BigInt(WIN + off - disp);
+    if (f.lanes === 'mxcsr' && off + 4 <= 64) {
+      // Bit 17 alone (MXCSR.MM) is accepted by hosts whose MXCSR_MASK has it, #GP in the emulator
+      // (MXCSR_MASK 0xFFFF): keep another reserved bit with it so every host agrees (as sse-gen.ts).
+      const dv = new DataView(st.mem.buffer, st.mem.byteOffset);
+      const at = WIN - SCRATCH + off;
+      const v = dv.getUint32(at, true);
+      if ((v & 0xffff0000) === 0x20000) dv.setUint32(at, (v | 0x10000) >>> 0, true);
+    }
   } else {
     const rm = f.rm === 'x' ? r.int(16) : r.pick(GPRS);
     B = rm >> 3;
@@ -159,7 +168,7 @@ function gatherCase(r: R, f: AvxForm, st: AvxState): number[] {
   const d = take(), x = take(), m = r.bool(0.03) ? d : take(); // (rarely not distinct: #UD)
   const b = r.pick(BASES);
   const scale = r.int(4);
-  st.gpr[b] = BigInt(0x10000000 + 4096);
+  st.gpr[b] = BigInt(SCRATCH + 4096);
   const dv = (buf: Uint8Array): DataView => new DataView(buf.buffer, buf.byteOffset);
   const xl = dv(st.xmm), xh = dv(st.ymmh);
   const set32 = (reg: number, j: number, v: number): void => (j < 4 ? xl : xh).setInt32(16 * reg + 4 * (j & 3), v, true);
