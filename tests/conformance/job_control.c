@@ -6,7 +6,10 @@
 #include <unistd.h>
 int main(void) {
   pid_t p = fork();
-  if (p == 0) { for (int i = 0; i < 200; i++) usleep(10000); _exit(5); }
+  /* The child gets a process group of its own whose parent is in another group of the same
+     session, so the group is not orphaned and SIGTSTP stops it wherever the test runs. */
+  if (p == 0) { setpgid(0, 0); for (int i = 0; i < 200; i++) usleep(10000); _exit(5); }
+  setpgid(p, p);
   usleep(20000);
   kill(p, SIGSTOP);
   int st; pid_t w = waitpid(p, &st, WUNTRACED);
