@@ -46,15 +46,15 @@ function shebang(data: Uint8Array): [string, string | null] | null {
  * Loads `path` for execution in a new address space. Returns -errno (ENOENT, EACCES, ENOEXEC,
  * ELOOP...) or the prepared image; nothing of the calling process has changed either way.
  */
-export function prepareExec(k: Kernel, path: string, argv: Uint8Array[], envp: Uint8Array[], cwd: string, depth = 0): Prepared | number {
-  const file = k.readExecutable(path, cwd);
+export function prepareExec(k: Kernel, path: string, argv: Uint8Array[], envp: Uint8Array[], cwd: string, proc: Process | null, depth = 0): Prepared | number {
+  const file = k.readExecutable(path, cwd, proc);
   if (typeof file === 'number') return file;
   const sb = shebang(file.data);
   if (sb) {
     if (depth >= MAX_SCRIPT_DEPTH) return -E.ELOOP;
     const [interp, arg] = sb;
     const args = [enc.encode(interp), ...(arg ? [enc.encode(arg)] : []), enc.encode(path), ...argv.slice(1)];
-    return prepareExec(k, interp, args, envp, cwd, depth + 1);
+    return prepareExec(k, interp, args, envp, cwd, proc, depth + 1);
   }
   const mem = new AddressSpace(k.phys);
   const random16 = new Uint8Array(16);
@@ -69,7 +69,7 @@ export function prepareExec(k: Kernel, path: string, argv: Uint8Array[], envp: U
       hwcap: features.leaf1Edx,
       random16,
       readFile: (p) => {
-        const f = k.readExecutable(p, '/');
+        const f = k.readExecutable(p, '/', proc);
         return typeof f === 'number' ? f : f.data;
       },
     });

@@ -84,27 +84,19 @@ export class Kernel {
     this.dispatch = o.syscalls;
   }
 
-  /** Reads a whole guest file for exec; -errno on failure. */
-  readExecutable(path: string, cwd: string): { data: Uint8Array; guest: string } | number {
-    const r = this.vfs.resolve(path, cwd, true);
+  /**
+   * Reads a whole guest file for exec, resolved as `proc` sees paths (its chroot) and read through
+   * the file system it lives on (tmpfs, overlay layers, binds); -errno on failure.
+   */
+  readExecutable(path: string, cwd: string, proc: Process | null = null): { data: Uint8Array; guest: string } | number {
+    const r = this.vfs.resolve(path, cwd, true, proc);
     if (typeof r === 'number') return r;
     if (typeof r.st === 'number') return r.st;
     if ((r.st.mode & S_IFMT) !== S_IFREG) return -E.EACCES;
     if ((r.st.mode & 0o111) === 0) return -E.EACCES;
-    const fd = this.host.open(r.host, 0, 0);
-    if (fd < 0) return fd;
-    try {
-      const data = new Uint8Array(r.st.size);
-      let off = 0;
-      while (off < data.length) {
-        const n = this.host.read(fd, data.subarray(off), off);
-        if (n <= 0) break;
-        off += n;
-      }
-      return { data: data.subarray(0, off), guest: r.guest };
-    } finally {
-      this.host.close(fd);
-    }
+    const data = this.vfs.readAll(r);
+    if (typeof data === 'number') return data;
+    return { data, guest: r.guest };
   }
 
   /**
@@ -112,7 +104,7 @@ export class Kernel {
    * lastExecError) when it cannot run.
    */
   spawn(path: string, argv: Uint8Array[], envp: Uint8Array[], cwd: string, fds: FdTable): Process | number {
-    const prep = prepareExec(this, path, argv, envp, cwd);
+    const prep = prepareExec(this, path, argv, envp, cwd, null);
     if (typeof prep === 'number') return prep;
     const pid = this.allocPid();
     const proc = new Process(pid, this.host.pid, prep.mem, fds);

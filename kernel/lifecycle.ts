@@ -7,6 +7,7 @@
 import type { Kernel } from './kernel.js';
 import { Process, Task, ExitInfo, TASK_DEAD, SIG_IGN } from './process.js';
 import { SIGCHLD, SA_NOCLDWAIT } from './signal.js';
+import { procRoot, setProcRoot } from './vfs/vfs.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800;
 export const CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000;
@@ -43,6 +44,7 @@ export function forkProcess(k: Kernel, t: Task, a: CloneArgs): Process {
   child.pgid = parent.pgid;
   child.sid = parent.sid;
   child.cwd = parent.cwd;
+  setProcRoot(child, procRoot(parent)); // the chroot is inherited
   child.umask = parent.umask;
   child.exe = parent.exe;
   child.comm = parent.comm;

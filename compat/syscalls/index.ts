@@ -10,6 +10,7 @@ import './sys-fileops.js';
 import './sys-locks.js';
 import './sys-xattr.js';
 import './sys-fsmeta.js';
+import './sys-fifo.js';
 import './sys-mm.js';
 import './sys-proc.js';
 import './sys-time.js';

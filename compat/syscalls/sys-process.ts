@@ -94,7 +94,7 @@ function doExecve(k: Kernel, t: Task, dirfd: number, pathAddr: number, argvAddr:
   if (typeof argv === 'number') return argv;
   const envp = stringArray(t, envpAddr);
   if (typeof envp === 'number') return envp;
-  const prep = prepareExec(k, path, argv, envp, t.proc.cwd);
+  const prep = prepareExec(k, path, argv, envp, t.proc.cwd, t.proc);
   if (typeof prep === 'number') return prep;
   commitExec(k, t.proc, t, prep);
   return KEEP_REGS;
