@@ -49,18 +49,23 @@ function mapImage(as: AddressSpace, elf: ElfImage, file: Uint8Array, bias: numbe
   const loads = elf.phdrs.filter((ph) => ph.type === PT_LOAD);
   // Pages shared by two segments get both protections, as overlapping file mappings would give.
   const prot = new Map<number, number>();
+  /** The file offset each page maps (what /proc/PID/maps shows), from the first segment on it. */
+  const fileOff = new Map<number, number>();
   let end = 0;
   for (const ph of loads) {
     const s = pageDown(ph.vaddr + bias);
     const e = pageUp(ph.vaddr + bias + ph.memsz);
-    for (let a = s; a < e; a += 4096) prot.set(a, (prot.get(a) ?? 0) | segProt(ph.flags));
+    for (let a = s; a < e; a += 4096) {
+      prot.set(a, (prot.get(a) ?? 0) | segProt(ph.flags));
+      if (!fileOff.has(a)) fileOff.set(a, pageDown(ph.offset) + (a - s));
+    }
     end = Math.max(end, ph.vaddr + bias + ph.memsz);
   }
   const pages = [...prot.keys()].sort((x, y) => x - y);
   for (let k = 0; k < pages.length; ) {
     let j = k;
     while (j + 1 < pages.length && pages[j + 1] === pages[j] + 4096 && prot.get(pages[j + 1]) === prot.get(pages[k])) j++;
-    as.mapFixed(pages[k], pages[j] + 4096 - pages[k], prot.get(pages[k])!, MAP_PRIVATE, path);
+    as.mapFixed(pages[k], pages[j] + 4096 - pages[k], prot.get(pages[k])!, MAP_PRIVATE, path, fileOff.get(pages[k]) ?? 0);
     k = j + 1;
   }
   for (const ph of loads) {
