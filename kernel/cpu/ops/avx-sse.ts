@@ -57,6 +57,7 @@ const r0f: Row[] = [
   [0x2c, F3, K_GPR, 4, 2], [0x2c, F2, K_GPR, 8, 2], [0x2d, F3, K_GPR, 4, 2], [0x2d, F2, K_GPR, 8, 2],
   [0x2e, N, K_GPR, 4, 2], [0x2e, P6, K_GPR, 8, 2], [0x2f, N, K_GPR, 4, 2], [0x2f, P6, K_GPR, 8, 2],
   [0x51, N, SRC, 16, 1], [0x51, P6, SRC, 16, 1], [0x51, F3, NDS, 4, 2], [0x51, F2, NDS, 8, 2],
+  [0x52, N, SRC, 16, 1], [0x52, F3, NDS, 4, 2], [0x53, N, SRC, 16, 1], [0x53, F3, NDS, 4, 2],
   [0x5a, F3, NDS, 4, 2], [0x5a, F2, NDS, 8, 2],
   [0x5a, N, SRC, 8, 1, V_WIDEN], [0x5a, P6, SRC, 16, 1, V_NARROW],
   [0xe6, F3, SRC, 8, 1, V_WIDEN], [0xe6, P6, SRC, 16, 1, V_NARROW], [0xe6, F2, SRC, 16, 1, V_NARROW],

@@ -20,6 +20,7 @@ import './sse-fp.js';
 import './sse-fcmp.js';
 import './sse-cvt.js';
 import './sse-misc.js';
+import './sse-rcp.js';
 import './x87.js';
 import './mmx-int.js';
 import './mmx-mov.js';
