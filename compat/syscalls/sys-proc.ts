@@ -26,6 +26,30 @@ sys('getuid', [], (k) => k.host.uid);
 sys('geteuid', [], (k) => k.host.uid);
 sys('getgid', [], (k) => k.host.gid);
 sys('getegid', [], (k) => k.host.gid);
+
+/**
+ * The set*id family. Processes keep the host's identity (the emulator cannot become another
+ * user), so a change to the IDs a process already has (-1 or the current ID) succeeds, as it
+ * does on Linux for anyone, and any other change is EPERM, as for an unprivileged process.
+ */
+function sameIds(current: number, ...ids: number[]): number {
+  return ids.every((x) => x === -1 || x === current) ? 0 : -E.EPERM;
+}
+const idNote = { status: 'partial' as const, note: 'only changes to the IDs the process already has' };
+sys('setuid', ['int'], (k, t, a) => sameIds(k.host.uid, a.int(0)), idNote);
+sys('setgid', ['int'], (k, t, a) => sameIds(k.host.gid, a.int(0)), idNote);
+sys('setreuid', ['int', 'int'], (k, t, a) => sameIds(k.host.uid, a.int(0), a.int(1)), idNote);
+sys('setregid', ['int', 'int'], (k, t, a) => sameIds(k.host.gid, a.int(0), a.int(1)), idNote);
+sys('setresuid', ['int', 'int', 'int'], (k, t, a) => sameIds(k.host.uid, a.int(0), a.int(1), a.int(2)), idNote);
+sys('setresgid', ['int', 'int', 'int'], (k, t, a) => sameIds(k.host.gid, a.int(0), a.int(1), a.int(2)), idNote);
+sys('setfsuid', ['int'], (k) => k.host.uid, idNote);
+sys('setfsgid', ['int'], (k) => k.host.gid, idNote);
+function writeIds(t: Parameters<Parameters<typeof sys>[2]>[1], addrs: number[], v: number): number {
+  for (const p of addrs) t.proc.mem.writeBytes(p, new StructBuf(4).u32(0, v).bytes);
+  return 0;
+}
+sys('getresuid', ['ptr', 'ptr', 'ptr'], (k, t, a) => writeIds(t, [a.ptr(0), a.ptr(1), a.ptr(2)], k.host.uid));
+sys('getresgid', ['ptr', 'ptr', 'ptr'], (k, t, a) => writeIds(t, [a.ptr(0), a.ptr(1), a.ptr(2)], k.host.gid));
 sys('getpgrp', [], (k, t) => t.proc.pgid);
 sys('getpgid', ['int'], (k, t, a) => {
   const p = a.int(0) === 0 ? t.proc : k.procs.get(a.int(0));

@@ -98,4 +98,8 @@ export const CASES: HostCase[] = [
   { name: 'sqlite3', argv: ['sqlite3', ':memory:', 'create table t(a, b); insert into t values (1, "x"), (2, "y"); select b, a * 10 from t order by a desc;'] },
   sh('sqlite3 file db', 'sqlite3 db.sqlite "create table t(x); insert into t values (42);" && sqlite3 db.sqlite "select x from t"', ['sqlite3']),
   { name: 'file', argv: ['file', 'in.txt', 'data', 'data/link', 'nums.txt'] },
+  // Processes (issue 6): make runs its recipes in parallel children; perl forks and waits.
+  sh('make -j2', 'printf "all: a b c\\n\\techo done\\na:\\n\\techo a > a.out\\nb:\\n\\techo b > b.out\\nc: a b\\n\\tcat a.out b.out > c.out\\n" > Makefile && make -s -j2 && cat c.out', ['make']),
+  { name: 'perl fork/wait', argv: ['perl', '-e', 'my @k; for my $i (1..3) { my $p = fork(); if (!$p) { exit $i } push @k, $p } my $s = 0; for (@k) { waitpid($_, 0); $s += $? >> 8 } print "sum $s\n"'] },
+  sh('bash traps and jobs', "bash -c 'trap \"echo trapped\" USR1; kill -USR1 $$; (sleep 0.1; echo bg) & wait $!; echo status $?; seq 1 4 | xargs -P2 -n1 echo | sort'", ['bash']),
 ];
