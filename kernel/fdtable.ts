@@ -24,6 +24,11 @@ function unref(f: OpenFile): void {
   if (n === 0) f.release();
 }
 
+/** Keeps a description open without a descriptor (a file mapping's vm_file, as Linux holds it). */
+export const holdFile = ref;
+/** Lets go of a holdFile reference; the description is released when nothing refers to it. */
+export const dropFile = unref;
+
 export class FdTable {
   private slots: (FdEntry | undefined)[] = [];
   /** RLIMIT_NOFILE soft limit. */

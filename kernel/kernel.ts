@@ -11,6 +11,7 @@
 
 import type { Host } from './host/host.js';
 import { PhysMem } from './mm/phys.js';
+import { PageCache } from './mm/pagecache.js';
 import { AddressSpace } from './mm/aspace.js';
 import { Cpu, STOP_SYSCALL, CPU_STATE_BYTES } from './cpu/state.js';
 import { run } from './cpu/interp.js';
@@ -22,9 +23,9 @@ import { Process, Task, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD, ExitInfo, SIG_DF
 import { FdTable } from './fdtable.js';
 import { prepareExec, initialRegs } from './exec.js';
 import { retireProcess, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
-import { futexWake, exitRobustList } from './futex.js';
+import { futexWake, futexKey, exitRobustList } from './futex.js';
 import { ExecFormatError } from './loader/elf.js';
-import { S_IFMT, S_IFREG } from './vfs/file.js';
+import { S_IFMT, S_IFREG, fileObservers } from './vfs/file.js';
 import { E } from '../compat/errno.js';
 import {
   SigInfo, setupFrame, isBlocked, isIgnored, bit, DEFAULT_CORE, DEFAULT_STOP, SIGKILL, SIGSEGV,
@@ -60,6 +61,8 @@ export class Kernel {
   readonly phys: PhysMem;
   readonly cpu: Cpu;
   readonly vfs: Vfs;
+  /** File pages shared by every mapping of a file (kernel/mm/pagecache.ts). */
+  readonly pageCache: PageCache;
   readonly procs = new Map<number, Process>();
   private readonly runq: Task[] = [];
   private readonly dispatch: SyscallDispatcher;
@@ -80,6 +83,8 @@ export class Kernel {
     this.host = o.host;
     this.phys = new PhysMem(o.memoryMb ?? 2048);
     this.vfs = new Vfs(o.host, o.root);
+    this.pageCache = new PageCache(this.phys);
+    fileObservers.add(this.pageCache);
     this.cpu = new Cpu(this.phys, new AddressSpace(this.phys));
     this.dispatch = o.syscalls;
   }
@@ -193,7 +198,7 @@ export class Kernel {
     if (t.clearChildTid) {
       try {
         p.mem.write32(t.clearChildTid, 0);
-        futexWake(p.mem, t.clearChildTid, 1);
+        futexWake(futexKey(p.mem, t.clearChildTid, false), 1);
       } catch (e) {
         if (!(e instanceof GuestFault)) throw e;
       }

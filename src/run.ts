@@ -124,6 +124,8 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   const t0 = Date.now();
   const code = proc.code;
   const info = await k.waitInit();
+  // Processes still running when init ends (daemons) may have stores in shared file mappings.
+  k.pageCache.flushAll();
   for (const [name, h] of handlers) process.off(name, h);
   clearInterval(keepAlive);
   if (o.env.RUSTOS_STATS) {

@@ -13,7 +13,7 @@ import type { HostStat } from '../../kernel/host/host.js';
 import type { WalkOptions } from '../../kernel/vfs/vfs.js';
 import {
   OpenFile, S_IFMT, S_IFDIR, S_IFLNK, S_IFIFO, S_IFSOCK, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC,
-  O_TRUNC, O_ACCMODE, O_RDONLY, O_TMPFILE, O_PATH,
+  O_TRUNC, O_ACCMODE, O_RDONLY, O_TMPFILE, O_PATH, S_IFREG, noteTruncated,
 } from '../../kernel/vfs/file.js';
 import { PathFile } from '../../kernel/vfs/synth-file.js';
 import { writeStat, writeStatx, StructBuf } from '../structs.js';
@@ -68,6 +68,7 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
   // 64-bit Linux opens everything with O_LARGEFILE (F_GETFL shows it), O_PATH descriptors aside.
   file.flags = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)) | (flags & O_PATH ? 0 : O_LARGEFILE);
   file.origin = { fs: r.fs, rel: r.rel };
+  if (flags & O_TRUNC && typeof st !== 'number' && (st.mode & S_IFMT) === S_IFREG) noteTruncated(st, 0, 0);
   return install(t, file, flags);
 }
 

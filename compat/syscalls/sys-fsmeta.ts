@@ -9,7 +9,7 @@ import { sys } from './registry.js';
 import { E } from '../errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Task } from '../../kernel/process.js';
-import { S_IFMT, S_IFDIR } from '../../kernel/vfs/file.js';
+import { S_IFMT, S_IFDIR, noteTruncated } from '../../kernel/vfs/file.js';
 import { StructBuf, readTimespec } from '../structs.js';
 import { resolveAt, resolveArg, AT_FDCWD, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW, AT_EMPTY_PATH, pathArg } from './paths.js';
 import type { HostStatfs, HostStat } from '../../kernel/host/host.js';
@@ -22,7 +22,10 @@ sys('truncate', ['path', 'off'], (k, t, a) => {
   if (typeof r === 'number') return r;
   if (typeof r.st !== 'number' && (r.st.mode & S_IFMT) === S_IFDIR) return -E.EISDIR;
   const acc = r.fs.access(r.rel, 2);
-  return acc < 0 ? acc : r.fs.truncate(r.rel, len);
+  if (acc < 0) return acc;
+  const res = r.fs.truncate(r.rel, len);
+  if (typeof r.st !== 'number') noteTruncated(r.st, len, res);
+  return res;
 });
 
 sys('ftruncate', ['fd', 'off'], (k, t, a) => {

@@ -4,7 +4,7 @@
 
 import { sys } from './registry.js';
 import { E } from '../errno.js';
-import { futexWait, futexWake, futexRequeue } from '../../kernel/futex.js';
+import { futexWait, futexWake, futexRequeue, futexKey } from '../../kernel/futex.js';
 import { readTimespec, StructBuf } from '../structs.js';
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5;
@@ -18,6 +18,7 @@ sys('futex', ['ptr', 'int', 'int', 'ptr', 'ptr', 'int'], (k, t, a) => {
   const cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
   const val = a.int(2);
   const mem = t.proc.mem;
+  const priv = (op & FUTEX_PRIVATE_FLAG) !== 0;
   switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
@@ -33,19 +34,19 @@ sys('futex', ['ptr', 'int', 'int', 'ptr', 'ptr', 'int'], (k, t, a) => {
         }
       }
       const bitset = cmd === FUTEX_WAIT_BITSET ? a.int(5) : -1;
-      return futexWait(k, t, addr, val, bitset, ms);
+      return futexWait(k, t, addr, priv, val, bitset, ms);
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET: {
       const bitset = cmd === FUTEX_WAKE_BITSET ? a.int(5) : -1;
       if (bitset === 0) return -E.EINVAL;
-      return futexWake(mem, addr, val <= 0 ? 0 : val, bitset);
+      return futexWake(futexKey(mem, addr, priv), val <= 0 ? 0 : val, bitset);
     }
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
       if (cmd === FUTEX_CMP_REQUEUE && (mem.read32(addr) | 0) !== a.int(5)) return -E.EAGAIN;
       const n2 = Number(a.u64(3) % 2 ** 32) | 0;
-      return futexRequeue(mem, addr, val, n2 < 0 ? INT_MAX : n2, a.ptr(4));
+      return futexRequeue(futexKey(mem, addr, priv), val, n2 < 0 ? INT_MAX : n2, futexKey(mem, a.ptr(4), priv));
     }
     case FUTEX_WAKE_OP: {
       const addr2 = a.ptr(4);
@@ -58,10 +59,10 @@ sys('futex', ['ptr', 'int', 'int', 'ptr', 'ptr', 'int'], (k, t, a) => {
       const ops = [oparg, old + oparg, old | oparg, old & ~oparg, old ^ oparg];
       if (opKind > 4) return -E.ENOSYS;
       mem.write32(addr2, ops[opKind] | 0);
-      let n = futexWake(mem, addr, val);
+      let n = futexWake(futexKey(mem, addr, priv), val);
       const tests = [old === cmparg, old !== cmparg, old < cmparg, old <= cmparg, old > cmparg, old >= cmparg];
       if (cmp > 5) return -E.ENOSYS;
-      if (tests[cmp]) n += futexWake(mem, addr2, Number(a.u64(3) % 2 ** 32) | 0);
+      if (tests[cmp]) n += futexWake(futexKey(mem, addr2, priv), Number(a.u64(3) % 2 ** 32) | 0);
       return n;
     }
     case FUTEX_LOCK_PI:

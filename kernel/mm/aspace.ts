@@ -8,8 +8,9 @@
  */
 
 import { MemAccess } from './access.js';
-import { PageTable, PROT_EXEC, PROT_READ, PROT_WRITE, USER_END } from './pagetable.js';
+import { PageTable, PROT_EXEC, PROT_READ, PROT_WRITE, PTE_COW, USER_END } from './pagetable.js';
 import { PhysMem, PAGE_SIZE } from './phys.js';
+import type { Backing } from './backing.js';
 
 export { PROT_READ, PROT_WRITE, PROT_EXEC };
 
@@ -37,6 +38,8 @@ export interface Vma {
   /** What /proc/PID/maps shows: a path, '[heap]', '[stack]', or ''. */
   name: string;
   offset: number;
+  /** Where the pages come from (a file, or shared anonymous memory); absent: private zero pages. */
+  backing?: Backing;
 }
 
 export const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
@@ -51,19 +54,52 @@ export class AddressSpace extends MemAccess {
   /** Processes using this space (more than one after clone(CLONE_VM), as vfork does). */
   users = 0;
 
+  /** Backings some VMA of this space refers to (each attached once; see syncBackings). */
+  private attached = new Set<Backing>();
+
   constructor(phys: PhysMem, pt: PageTable = new PageTable(phys)) {
     super(pt);
+    pt.populate = (vpn, e) => this.populate(vpn, e);
   }
 
-  /** Maps [start, start+len) (page aligned) fresh and zero-filled, replacing what was there. */
-  mapFixed(start: number, len: number, prot: number, flags: number, name = '', offset = 0): void {
-    this.unmap(start, len);
-    this.pt.mapRange(start / PAGE_SIZE, len / PAGE_SIZE, prot);
+  /**
+   * Maps [start, start+len) (page aligned), replacing what was there: zero-filled, or with the
+   * pages of `backing` from byte `offset` on (MAP_SHARED writes them, MAP_PRIVATE copies on
+   * write).
+   */
+  mapFixed(start: number, len: number, prot: number, flags: number, name = '', offset = 0, backing?: Backing): void {
+    this.unmap(start, len, false);
+    this.pt.mapRange(start / PAGE_SIZE, len / PAGE_SIZE, prot, backing !== undefined);
     const v: Vma = { start, end: start + len, prot, flags, name, offset };
+    if (backing) v.backing = backing;
     let k = 0;
     while (k < this.vmas.length && this.vmas[k].start < start) k++;
     this.vmas.splice(k, 0, v);
     this.merge();
+    this.syncBackings();
+  }
+
+  /** The entry for the first touch of a page of a backed mapping: the backing's frame. */
+  private populate(vpn: number, e: number): number {
+    const a = vpn * PAGE_SIZE;
+    const v = this.find(a);
+    if (!v?.backing) return (this.phys.alloc() << 4) | (e & 7);
+    const shared = (v.flags & MAP_SHARED) !== 0;
+    const frame = v.backing.frameFor((v.offset + (a - v.start)) / PAGE_SIZE, shared);
+    return (frame << 4) | (e & 7) | (shared ? 0 : PTE_COW);
+  }
+
+  /**
+   * Attaches backings that a VMA now refers to and detaches those none does any more, so a
+   * backing knows when its last mapping anywhere is gone (write-back, freeing shared memory).
+   */
+  private syncBackings(): void {
+    const now = new Set<Backing>();
+    for (const v of this.vmas) if (v.backing) now.add(v.backing);
+    for (const b of now) if (!this.attached.has(b)) b.attach();
+    const gone = [...this.attached].filter((b) => !now.has(b));
+    this.attached = now;
+    for (const b of gone) b.detach();
   }
 
   /** Joins neighbouring VMAs that Linux would merge (same protection, flags and backing). */
@@ -73,7 +109,7 @@ export class AddressSpace extends MemAccess {
       const p = out[out.length - 1];
       const anon = v.name === '' || v.name === '[heap]';
       if (p && p.end === v.start && p.prot === v.prot && p.flags === v.flags && p.name === v.name &&
-          (anon || p.offset + (p.end - p.start) === v.offset)) {
+          p.backing === v.backing && ((anon && !v.backing) || p.offset + (p.end - p.start) === v.offset)) {
         p.end = v.end;
       } else out.push({ ...v });
     }
@@ -81,7 +117,7 @@ export class AddressSpace extends MemAccess {
   }
 
   /** Removes mappings in [start, start+len), splitting VMAs that straddle the range. */
-  unmap(start: number, len: number): void {
+  unmap(start: number, len: number, sync = true): void {
     const end = start + len;
     const out: Vma[] = [];
     for (const v of this.vmas) {
@@ -94,6 +130,7 @@ export class AddressSpace extends MemAccess {
     }
     this.vmas = out;
     this.pt.unmapRange(start / PAGE_SIZE, len / PAGE_SIZE);
+    if (sync) this.syncBackings();
   }
 
   /** Changes protection of [start, start+len); false (ENOMEM) if any page is unmapped. */
@@ -190,6 +227,7 @@ export class AddressSpace extends MemAccess {
     };
     const child = new AddressSpace(this.phys, this.pt.fork(sharedVmas.length ? isShared : undefined));
     child.vmas = this.vmas.map((v) => ({ ...v }));
+    child.syncBackings();
     child.brkStart = this.brkStart;
     child.brkEnd = this.brkEnd;
     child.mmapBase = this.mmapBase;
@@ -199,5 +237,6 @@ export class AddressSpace extends MemAccess {
   destroy(): void {
     this.pt.clear();
     this.vmas = [];
+    this.syncBackings();
   }
 }

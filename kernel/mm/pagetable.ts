@@ -6,6 +6,10 @@
  * touch allocates a zero frame (demand paging). PTE_COW marks a frame shared after fork: the first
  * write copies it unless this space is its last owner.
  *
+ * An unpopulated entry with PTE_LAZY (the same bit as PTE_COW, which only means something once a
+ * frame is present) belongs to a mapping with a Backing (a file, or shared anonymous memory): its
+ * first touch asks `populate` for the backing's frame instead of allocating a zero frame.
+ *
  * Guest addresses are JS numbers (exact up to 2^53; user space ends at 2^47). The TLB is direct
  * mapped on the low 12 bits of the page number, with separate read and write halves: a tag is the
  * page number (NaN when empty, which equals nothing), a value is the frame's byte offset in
@@ -20,6 +24,7 @@ export const PROT_READ = 1;
 export const PROT_WRITE = 2;
 export const PROT_EXEC = 4;
 export const PTE_COW = 8;
+export const PTE_LAZY = 8;
 const PROT_MASK = 7;
 
 export const TLB_SIZE = 4096;
@@ -38,6 +43,10 @@ export class PageTable {
   /** Pages holding translated code; stores there go through onCodeWrite. */
   readonly codePages = new Set<number>();
   onCodeWrite: (vpn: number) => void = () => {};
+  /** Produces the entry for an unpopulated PTE_LAZY page (set by the address space). */
+  populate: (vpn: number, e: number) => number = () => {
+    throw new Error('PTE_LAZY page without a populate hook');
+  };
 
   constructor(phys: PhysMem) {
     this.phys = phys;
@@ -54,12 +63,31 @@ export class PageTable {
     if (this.wTag[i] === vpn) this.wTag[i] = NaN;
   }
 
-  /** Maps [vpn, vpn+count) with prot, unpopulated. Existing entries are dropped first. */
-  mapRange(vpn: number, count: number, prot: number): void {
+  /**
+   * Maps [vpn, vpn+count) with prot, unpopulated (lazy: populated from the mapping's backing).
+   * Existing entries are dropped first.
+   */
+  mapRange(vpn: number, count: number, prot: number, lazy = false): void {
+    const e = (prot & PROT_MASK) | (lazy ? PTE_LAZY : 0);
     for (let p = vpn; p < vpn + count; p++) {
       this.unmapPage(p);
-      this.map.set(p, prot & PROT_MASK);
+      this.map.set(p, e);
     }
+  }
+
+  /** Moves the entries of [from, from+count) to [to, to+count) (mremap), frames and all. */
+  moveRange(from: number, to: number, count: number): void {
+    const moved: [number, number][] = [];
+    for (let k = 0; k < count; k++) {
+      const e = this.map.get(from + k);
+      if (e === undefined) continue;
+      moved.push([to + k, e]);
+      this.map.delete(from + k);
+      this.flushPage(from + k);
+      if (this.codePages.has(from + k)) this.onCodeWrite(from + k);
+    }
+    this.unmapRange(to, count);
+    for (const [p, e] of moved) this.map.set(p, e);
   }
 
   unmapRange(vpn: number, count: number): void {
@@ -106,8 +134,9 @@ export class PageTable {
     if ((e & need) !== need) throw segv(addr, true);
     let frame = e >>> 4;
     if (frame === 0) {
-      frame = this.phys.alloc();
-      e = (frame << 4) | (e & 15);
+      if (e & PTE_LAZY) e = this.populate(vpn, e);
+      else e = (this.phys.alloc() << 4) | (e & 15);
+      frame = e >>> 4;
       this.map.set(vpn, e);
     }
     if (need & PROT_WRITE && e & PTE_COW) {
@@ -155,12 +184,13 @@ export class PageTable {
     for (const [vpn, e0] of this.map) {
       let e = e0;
       if (shared(vpn)) {
-        // MAP_SHARED: both processes keep using one frame (populated now, so both see it).
-        if (e >>> 4 === 0) {
+        // MAP_SHARED: both processes keep using one frame. Unpopulated pages come from the
+        // mapping's backing later, in either process, so they stay unpopulated.
+        if (e >>> 4 === 0 && !(e & PTE_LAZY)) {
           e = (this.phys.alloc() << 4) | (e & 15);
           this.map.set(vpn, e);
         }
-        this.phys.ref(e >>> 4);
+        if (e >>> 4 !== 0) this.phys.ref(e >>> 4);
         child.map.set(vpn, e);
         continue;
       }

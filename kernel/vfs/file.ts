@@ -26,6 +26,52 @@ export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE 
  */
 export type MaybeAsync = number | Promise<number> | WouldBlock;
 
+/**
+ * Who must hear about changes to regular files made through descriptors: the page cache
+ * (kernel/mm/pagecache.ts) keeps mapped pages coherent with write(2), ftruncate(2) and read(2).
+ */
+export interface FileObserver {
+  written(f: OpenFile, at: number, data: Uint8Array): void;
+  truncated(f: OpenFile | HostStat, len: number): void;
+  reading(f: OpenFile): void;
+  sync(f: OpenFile): number;
+}
+/**
+ * The registered observers, weakly: a kernel that is gone (tests make many) must not stay alive
+ * (with its guest memory) because it once watched files.
+ */
+const observerRefs = new Set<WeakRef<FileObserver>>();
+export const fileObservers = {
+  size: 0,
+  add(o: FileObserver): void {
+    observerRefs.add(new WeakRef(o));
+    this.size = observerRefs.size;
+  },
+  *[Symbol.iterator](): Generator<FileObserver> {
+    for (const r of observerRefs) {
+      const o = r.deref();
+      if (o) yield o;
+      else observerRefs.delete(r);
+    }
+    this.size = observerRefs.size;
+  },
+};
+
+export function noteWritten(f: OpenFile, at: number, data: Uint8Array, n: number): void {
+  if (n > 0) for (const o of fileObservers) o.written(f, at, data.subarray(0, n));
+}
+export function noteTruncated(f: OpenFile | HostStat, len: number, r: number): void {
+  if (r === 0) for (const o of fileObservers) o.truncated(f, len);
+}
+export function noteReading(f: OpenFile): void {
+  for (const o of fileObservers) o.reading(f);
+}
+function noteSync(f: OpenFile): number {
+  let r = 0;
+  for (const o of fileObservers) r = o.sync(f) || r;
+  return r;
+}
+
 export abstract class OpenFile {
   /** Access mode and status flags (O_APPEND, O_NONBLOCK...). */
   flags: number;
@@ -72,7 +118,7 @@ export abstract class OpenFile {
     return -E.EINVAL;
   }
   sync(): number {
-    return 0;
+    return fileObservers.size ? noteSync(this) : 0;
   }
   /** Called when the last descriptor referring to it is closed. */
   release(): void {
@@ -141,6 +187,7 @@ export class HostFile extends OpenFile {
       if (pos !== null) return -E.ESPIPE;
       return new Promise((resolve) => this.host.readAsync(this.fd, buf, resolve));
     }
+    if (fileObservers.size) noteReading(this);
     const n = this.host.read(this.fd, buf, pos ?? (this.hostOffset ? null : this.pos));
     if (n > 0 && pos === null) this.pos += n;
     return n;
@@ -152,14 +199,17 @@ export class HostFile extends OpenFile {
     if (this.hostOffset && pos === null) {
       const n = this.host.write(this.fd, buf, null);
       if (n > 0) this.pos = this.host.fdOffset(this.fd);
+      if (fileObservers.size) noteWritten(this, this.pos - n, buf, n);
       return n;
     }
     if (this.flags & O_APPEND && pos === null) {
       const st = this.host.fstat(this.fd);
       if (typeof st !== 'number') this.pos = st.size;
     }
-    const n = this.host.write(this.fd, buf, pos ?? this.pos);
+    const at = pos ?? this.pos;
+    const n = this.host.write(this.fd, buf, at);
     if (n > 0 && pos === null) this.pos += n;
+    if (fileObservers.size) noteWritten(this, at, buf, n);
     return n;
   }
 
@@ -224,11 +274,14 @@ export class HostFile extends OpenFile {
   }
 
   override truncate(len: number): number {
-    return this.host.ftruncate(this.fd, len);
+    const r = this.host.ftruncate(this.fd, len);
+    if (fileObservers.size) noteTruncated(this, len, r);
+    return r;
   }
 
   override sync(): number {
-    return this.host.fsync(this.fd);
+    const r = fileObservers.size ? noteSync(this) : 0;
+    return r || this.host.fsync(this.fd);
   }
 
   override release(): void {

@@ -8,7 +8,7 @@ import type { Host, HostStat, HostDirent, HostStatfs } from '../host/host.js';
 import { Fs, Time, relSplit, synthStat, dtypeOf } from './fs.js';
 import {
   OpenFile, S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, O_ACCMODE, O_RDONLY, O_TRUNC, O_APPEND, O_CREAT, O_PATH,
-  SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, seekDataHole,
+  SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE, seekDataHole, fileObservers, noteWritten, noteReading, noteTruncated,
 } from './file.js';
 import { DirFile, PathFile } from './synth-file.js';
 import { E } from '../../compat/errno.js';
@@ -291,6 +291,7 @@ class TmpFile extends OpenFile {
     super(flags, path);
   }
   override read(buf: Uint8Array, pos: number | null): number {
+    if (fileObservers.size) noteReading(this);
     const p = pos ?? this.pos;
     if (p >= this.n.size) return 0;
     const k = Math.min(buf.length, this.n.size - p);
@@ -305,6 +306,7 @@ class TmpFile extends OpenFile {
     this.n.data.set(buf, p);
     if (pos === null) this.pos = p + buf.length;
     this.fs.modified(this.n);
+    if (fileObservers.size) noteWritten(this, p, buf, buf.length);
     return buf.length;
   }
   override stat(): HostStat | number {
@@ -324,6 +326,7 @@ class TmpFile extends OpenFile {
   override truncate(len: number): number {
     setSize(this.n, len);
     this.fs.modified(this.n);
+    if (fileObservers.size) noteTruncated(this, len, 0);
     return 0;
   }
 }

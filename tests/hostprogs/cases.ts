@@ -101,5 +101,10 @@ export const CASES: HostCase[] = [
   // Processes (issue 6): make runs its recipes in parallel children; perl forks and waits.
   sh('make -j2', 'printf "all: a b c\\n\\techo done\\na:\\n\\techo a > a.out\\nb:\\n\\techo b > b.out\\nc: a b\\n\\tcat a.out b.out > c.out\\n" > Makefile && make -s -j2 && cat c.out', ['make']),
   { name: 'perl fork/wait', argv: ['perl', '-e', 'my @k; for my $i (1..3) { my $p = fork(); if (!$p) { exit $i } push @k, $p } my $s = 0; for (@k) { waitpid($_, 0); $s += $? >> 8 } print "sum $s\n"'] },
+  PY('subprocess', 'import subprocess; r = subprocess.run(["sh", "-c", "echo out; echo err >&2; exit 3"], capture_output=True); print(r.returncode, r.stdout, r.stderr)'),
+  PY('threading', 'import threading\nn = [0]; lock = threading.Lock()\ndef f():\n  for _ in range(2000):\n    with lock: n[0] += 1\nts = [threading.Thread(target=f) for _ in range(4)]\nfor t in ts: t.start()\nfor t in ts: t.join()\nprint(n[0], threading.active_count())'),
+  // multiprocessing: its locks are POSIX semaphores in /dev/shm files mapped MAP_SHARED, its
+  // Value/Array live in a shared file mapping, Pool talks over pipes.
+  PY('multiprocessing', 'import multiprocessing as mp\ndef sq(x): return x * x\ndef work(q, v, lock):\n  for _ in range(50):\n    with lock: v.value += 1\n  q.put(1)\nif __name__ == "__main__":\n  with mp.Pool(2) as p: print(sum(p.map(sq, range(100))))\n  q = mp.Queue(); v = mp.Value("i", 0); lock = mp.Lock()\n  ps = [mp.Process(target=work, args=(q, v, lock)) for _ in range(3)]\n  for x in ps: x.start()\n  print(sum(q.get() for _ in ps))\n  for x in ps: x.join()\n  print(v.value, [x.exitcode for x in ps])'),
   sh('bash traps and jobs', "bash -c 'trap \"echo trapped\" USR1; kill -USR1 $$; (sleep 0.1; echo bg) & wait $!; echo status $?; seq 1 4 | xargs -P2 -n1 echo | sort'", ['bash']),
 ];
