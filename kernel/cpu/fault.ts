@@ -23,6 +23,7 @@ export const FPE_INTOVF = 2;
 export const SI_KERNEL = 0x80;
 export const TRAP_BRKPT = 1;
 export const BUS_ADRALN = 1;
+export const BUS_ADRERR = 2;
 
 export class GuestFault {
   constructor(

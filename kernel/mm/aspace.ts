@@ -86,6 +86,7 @@ export class AddressSpace extends MemAccess {
     if (!v?.backing) return (this.phys.alloc() << 4) | (e & 7);
     const shared = (v.flags & MAP_SHARED) !== 0;
     const frame = v.backing.frameFor((v.offset + (a - v.start)) / PAGE_SIZE, shared);
+    if (frame < 0) return -1;
     return (frame << 4) | (e & 7) | (shared ? 0 : PTE_COW);
   }
 

@@ -28,9 +28,11 @@ export abstract class Backing {
   /**
    * The frame holding page `index`, produced on first use; the caller receives its own
    * reference (for the page-table entry it is about to install). `shared` says the entry maps the
-   * page MAP_SHARED, so the process may write the backing's frame directly.
+   * page MAP_SHARED, so the process may write the backing's frame directly. -1: the page lies
+   * wholly past the end of the file (the access is a SIGBUS).
    */
   frameFor(index: number, shared: boolean): number {
+    if (this.beyondEnd(index)) return -1;
     let f = this.pages.get(index);
     if (f === undefined) {
       f = this.phys.alloc();
@@ -46,6 +48,12 @@ export abstract class Backing {
   /** The bytes of a frame, for filling and writing back. */
   protected frameBytes(f: number, len = PAGE_SIZE): Uint8Array {
     return this.phys.u8.subarray(f * PAGE_SIZE, f * PAGE_SIZE + len);
+  }
+
+  /** Whether page `index` lies past the end of the object. */
+  protected beyondEnd(index: number): boolean {
+    void index;
+    return false;
   }
 
   /** Fills a fresh (zeroed) frame with page `index`'s contents. */

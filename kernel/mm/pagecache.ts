@@ -37,9 +37,15 @@ export class FileBacking extends Backing {
   stamp: Stamp = '';
   /** Our own write(2)s changed the file (and the pages with it): the new stamp is trusted. */
   selfWritten = false;
+  /** The file's size as last seen (mmap, our writes and truncations): pages past it are SIGBUS. */
+  size = 0;
 
   constructor(phys: PhysMem, readonly cache: PageCache, readonly key: string) {
     super(phys);
+  }
+
+  protected override beyondEnd(index: number): boolean {
+    return index * PAGE_SIZE >= this.size;
   }
 
   protected override fill(index: number, frame: number): void {
@@ -134,7 +140,10 @@ export class PageCache implements FileObserver {
     } else if (b.users === 0 && typeof st !== 'number' && stampOf(st) !== b.stamp && !b.selfWritten) {
       b.dropPages(); // changed on the host since we cached it
     }
-    if (typeof st !== 'number') b.stamp = stampOf(st);
+    if (typeof st !== 'number') {
+      b.stamp = stampOf(st);
+      b.size = st.size;
+    }
     if (!b.src) {
       holdFile(f);
       b.src = f;
@@ -157,6 +166,7 @@ export class PageCache implements FileObserver {
     const b = this.cached(f);
     if (!b || data.length === 0) return;
     b.selfWritten = true;
+    b.size = Math.max(b.size, at + data.length);
     if (b.pages.size === 0) return;
     for (let p = Math.floor(at / PAGE_SIZE); p * PAGE_SIZE < at + data.length; p++) {
       const frame = b.pages.get(p);
@@ -171,6 +181,7 @@ export class PageCache implements FileObserver {
     const b = this.cached(f);
     if (!b) return;
     b.selfWritten = true;
+    b.size = len;
     for (const [p, frame] of b.pages) {
       const from = Math.max(0, len - p * PAGE_SIZE);
       if (from < PAGE_SIZE) this.phys.u8.fill(0, frame * PAGE_SIZE + from, (frame + 1) * PAGE_SIZE);

@@ -18,7 +18,7 @@
  */
 
 import { PhysMem, PAGE_SIZE } from './phys.js';
-import { segv } from '../cpu/fault.js';
+import { segv, GuestFault, SIGBUS, BUS_ADRERR } from '../cpu/fault.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -43,7 +43,7 @@ export class PageTable {
   /** Pages holding translated code; stores there go through onCodeWrite. */
   readonly codePages = new Set<number>();
   onCodeWrite: (vpn: number) => void = () => {};
-  /** Produces the entry for an unpopulated PTE_LAZY page (set by the address space). */
+  /** Produces the entry for an unpopulated PTE_LAZY page, -1 past the end of its file. */
   populate: (vpn: number, e: number) => number = () => {
     throw new Error('PTE_LAZY page without a populate hook');
   };
@@ -134,8 +134,11 @@ export class PageTable {
     if ((e & need) !== need) throw segv(addr, true);
     let frame = e >>> 4;
     if (frame === 0) {
-      if (e & PTE_LAZY) e = this.populate(vpn, e);
-      else e = (this.phys.alloc() << 4) | (e & 15);
+      if (e & PTE_LAZY) {
+        const got = this.populate(vpn, e);
+        if (got < 0) throw new GuestFault(SIGBUS, BUS_ADRERR, addr, 'mapped page past the end of the file');
+        e = got;
+      } else e = (this.phys.alloc() << 4) | (e & 15);
       frame = e >>> 4;
       this.map.set(vpn, e);
     }
