@@ -9,7 +9,7 @@
 import type { Kernel } from './kernel.js';
 import { Process, Task, SIG_DFL } from './process.js';
 import { AddressSpace } from './mm/aspace.js';
-import { loadElf, LoadedImage } from './loader/load.js';
+import { loadElf, LoadedImage, type ImageFile } from './loader/load.js';
 import { ExecFormatError } from './loader/elf.js';
 import { features } from './cpu/cpuid.js';
 import { E } from '../compat/errno.js';
@@ -47,9 +47,17 @@ function shebang(data: Uint8Array): [string, string | null] | null {
  * ELOOP...) or the prepared image; nothing of the calling process has changed either way.
  */
 export function prepareExec(k: Kernel, path: string, argv: Uint8Array[], envp: Uint8Array[], cwd: string, proc: Process | null, depth = 0): Prepared | number {
-  const file = k.readExecutable(path, cwd, proc);
-  if (typeof file === 'number') return file;
-  const sb = shebang(file.data);
+  const opened = k.openImage(path, cwd, proc);
+  if (typeof opened === 'number') return opened;
+  try {
+    return prepareOpened(k, opened.file, opened.guest, path, argv, envp, cwd, proc, depth);
+  } finally {
+    opened.close();
+  }
+}
+
+function prepareOpened(k: Kernel, file: ImageFile, guest: string, path: string, argv: Uint8Array[], envp: Uint8Array[], cwd: string, proc: Process | null, depth: number): Prepared | number {
+  const sb = shebang(file.head);
   if (sb) {
     if (depth >= MAX_SCRIPT_DEPTH) return -E.ELOOP;
     const [interp, arg] = sb;
@@ -59,21 +67,24 @@ export function prepareExec(k: Kernel, path: string, argv: Uint8Array[], envp: U
   const mem = new AddressSpace(k.phys);
   const random16 = new Uint8Array(16);
   k.host.randomBytes(random16);
+  const opened: (() => void)[] = [];
   try {
-    const img = loadElf(mem, file.data, {
+    const img = loadElf(mem, file, {
       argv, envp,
       execfn: enc.encode(path),
-      path: file.guest,
+      path: guest,
       uid: k.host.uid,
       gid: k.host.gid,
       hwcap: features.leaf1Edx,
       random16,
-      readFile: (p) => {
-        const f = k.readExecutable(p, '/', proc);
-        return typeof f === 'number' ? f : f.data;
+      openFile: (p) => {
+        const f = k.openImage(p, '/', proc);
+        if (typeof f === 'number') return f;
+        opened.push(f.close);
+        return f.file;
       },
     });
-    return { mem, img, guest: file.guest, argv, envp };
+    return { mem, img, guest, argv, envp };
   } catch (e) {
     mem.destroy();
     if (e instanceof ExecFormatError) {
@@ -81,6 +92,8 @@ export function prepareExec(k: Kernel, path: string, argv: Uint8Array[], envp: U
       return -E.ENOEXEC;
     }
     throw e;
+  } finally {
+    for (const close of opened) close();
   }
 }
 

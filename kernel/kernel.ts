@@ -12,6 +12,11 @@
 import type { Host } from './host/host.js';
 import { PhysMem } from './mm/phys.js';
 import { PageCache } from './mm/pagecache.js';
+import type { ImageFile } from './loader/load.js';
+import { holdFile, dropFile } from './fdtable.js';
+
+/** How much of an executable is read for its headers (more only if they lie beyond). */
+const IMAGE_HEAD = 4096;
 import { AddressSpace } from './mm/aspace.js';
 import { Cpu, STOP_SYSCALL, CPU_STATE_BYTES } from './cpu/state.js';
 import { run } from './cpu/interp.js';
@@ -25,7 +30,7 @@ import { prepareExec, initialRegs } from './exec.js';
 import { retireProcess, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
 import { futexWake, futexKey, exitRobustList } from './futex.js';
 import { ExecFormatError } from './loader/elf.js';
-import { S_IFMT, S_IFREG, fileObservers } from './vfs/file.js';
+import { S_IFMT, S_IFREG, O_RDONLY, fileObservers } from './vfs/file.js';
 import { E } from '../compat/errno.js';
 import {
   SigInfo, setupFrame, isBlocked, isIgnored, bit, DEFAULT_CORE, DEFAULT_STOP, SIGKILL, SIGSEGV,
@@ -102,6 +107,35 @@ export class Kernel {
     const data = this.vfs.readAll(r);
     if (typeof data === 'number') return data;
     return { data, guest: r.guest };
+  }
+
+  /**
+   * Opens a guest file for exec as readExecutable checks it: the headers read, the rest mapped
+   * from the page cache. `close` lets go of the description once the image is mapped.
+   */
+  openImage(path: string, cwd: string, proc: Process | null = null): { file: ImageFile; guest: string; close: () => void } | number {
+    const r = this.vfs.resolve(path, cwd, true, proc);
+    if (typeof r === 'number') return r;
+    if (typeof r.st === 'number') return r.st;
+    if ((r.st.mode & S_IFMT) !== S_IFREG) return -E.EACCES;
+    if ((r.st.mode & 0o111) === 0) return -E.EACCES;
+    if (r.file) return -E.EACCES;
+    const f = r.fs.open(r.rel, O_RDONLY, 0, r.guest);
+    if (typeof f === 'number') return f;
+    holdFile(f);
+    const st = f.stat();
+    const size = typeof st === 'number' ? 0 : st.size;
+    const read = (off: number, len: number): Uint8Array => {
+      const buf = new Uint8Array(Math.max(0, Math.min(len, size - off)));
+      for (let n = 0; n < buf.length; ) {
+        const k = f.read(buf.subarray(n), off + n);
+        if (typeof k !== 'number' || k <= 0) return buf.subarray(0, n);
+        n += k;
+      }
+      return buf;
+    };
+    const file: ImageFile = { head: read(0, IMAGE_HEAD), size, read, backing: this.pageCache.backingFor(f) };
+    return { file, guest: r.guest, close: () => dropFile(f) };
   }
 
   /**

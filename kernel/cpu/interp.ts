@@ -16,6 +16,8 @@ import { Cpu, STOP_BUDGET, STOP_NONE } from './state.js';
 import { GuestFault, SIGTRAP } from './fault.js';
 import { PAGE_SIZE } from '../mm/phys.js';
 import type { AddressSpace } from '../mm/aspace.js';
+import { PTE_COW, PROT_EXEC } from '../mm/pagetable.js';
+import { SharedCode, sharedCodeOf } from './shared-code.js';
 import './ops/index.js';
 import { compileBlock, type Compiled } from './jit/compile.js';
 
@@ -59,6 +61,7 @@ export class CodeCache {
   private readonly blocks = new Map<number, Block>();
   private readonly byPage = new Map<number, Block[]>();
   private readonly decoder = new Decoder();
+  private readonly shared: SharedCode;
   readonly mem: AddressSpace;
   /** Executions after which a block is compiled to JavaScript (Infinity: interpret only). */
   jitThreshold = defaultJitThreshold;
@@ -68,6 +71,7 @@ export class CodeCache {
 
   constructor(mem: AddressSpace) {
     this.mem = mem;
+    this.shared = sharedCodeOf(mem.phys);
     mem.pt.onCodeWrite = (vpn) => this.invalidatePage(vpn);
   }
 
@@ -78,6 +82,34 @@ export class CodeCache {
   }
 
   private translate(addr: number): Block {
+    const insns = this.sharedDecode(addr) ?? this.decode(addr);
+    const b = new Block(addr, insns);
+    this.translated++;
+    this.blocks.set(addr, b);
+    const first = Math.floor(addr / PAGE_SIZE);
+    const last = Math.floor((b.end - 1) / PAGE_SIZE);
+    for (let vpn = first; vpn <= last; vpn++) {
+      this.mem.pt.markCode(vpn);
+      let list = this.byPage.get(vpn);
+      if (!list) this.byPage.set(vpn, (list = []));
+      list.push(b);
+    }
+    return b;
+  }
+
+  /**
+   * A block decoded before, by any process, from the same page-cache frame (see shared-code.ts).
+   * Only private, not-yet-copied pages qualify: their PTE is copy-on-write, so a store cannot
+   * change the frame under us.
+   */
+  private sharedDecode(addr: number): Insn[] | null {
+    const vpn = Math.floor(addr / PAGE_SIZE);
+    const e = this.mem.pt.map.get(vpn);
+    if (e === undefined || !(e & PTE_COW) || !(e & PROT_EXEC) || e >>> 4 === 0) return null;
+    return this.shared.get((e >>> 4) * PAGE_SIZE + (addr - vpn * PAGE_SIZE), addr);
+  }
+
+  private decode(addr: number): Insn[] {
     const insns: Insn[] = [];
     let pc = addr;
     while (insns.length < MAX_BLOCK) {
@@ -93,18 +125,12 @@ export class CodeCache {
       pc = i.next;
       if (i.branch) break;
     }
-    const b = new Block(addr, insns);
-    this.translated++;
-    this.blocks.set(addr, b);
-    const first = Math.floor(addr / PAGE_SIZE);
-    const last = Math.floor((b.end - 1) / PAGE_SIZE);
-    for (let vpn = first; vpn <= last; vpn++) {
-      this.mem.pt.markCode(vpn);
-      let list = this.byPage.get(vpn);
-      if (!list) this.byPage.set(vpn, (list = []));
-      list.push(b);
+    const vpn = Math.floor(addr / PAGE_SIZE);
+    if (Math.floor((pc - 1) / PAGE_SIZE) === vpn) {
+      const e = this.mem.pt.map.get(vpn);
+      if (e !== undefined && e & PTE_COW && e >>> 4 !== 0) this.shared.put((e >>> 4) * PAGE_SIZE + (addr - vpn * PAGE_SIZE), addr, insns);
     }
-    return b;
+    return insns;
   }
 
   invalidatePage(vpn: number): void {

@@ -6,6 +6,7 @@
 
 import { AddressSpace, MAP_PRIVATE, MAP_ANONYMOUS, MAP_GROWSDOWN, STACK_TOP, ET_DYN_BASE, pageUp, pageDown, PROT_READ, PROT_WRITE, PROT_EXEC } from '../mm/aspace.js';
 import { ElfImage, ExecFormatError, ET_DYN, PT_LOAD, PF_R, PF_W, PF_X, parseElf } from './elf.js';
+import type { Backing } from '../mm/backing.js';
 
 export const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8;
 export const AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16;
@@ -25,8 +26,8 @@ export interface ExecParams {
   gid: number;
   hwcap: number;
   random16: Uint8Array;
-  /** Reads a file of the guest root (the dynamic linker named by PT_INTERP). */
-  readFile?: (path: string) => Uint8Array | number;
+  /** Opens a file of the guest root (the dynamic linker named by PT_INTERP). */
+  openFile?: (path: string) => ImageFile | number;
   /** The dynamic linker's path as /proc/self/maps shows it. */
   interpPath?: string;
 }
@@ -44,32 +45,93 @@ function segProt(flags: number): number {
   return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) | (flags & PF_X ? PROT_EXEC : 0);
 }
 
-/** Maps an image's PT_LOAD segments at `bias` and copies their file bytes; returns the extent. */
-function mapImage(as: AddressSpace, elf: ElfImage, file: Uint8Array, bias: number, path: string): { end: number; phdrAddr: number } {
+/**
+ * An executable file as the loader sees it: its first bytes (the headers), its size, a way to read
+ * more, and (normally) its page-cache backing, so segments map the cached pages copy-on-write as
+ * Linux's binfmt_elf does, instead of copying the file in.
+ */
+export interface ImageFile {
+  head: Uint8Array;
+  size: number;
+  read(off: number, len: number): Uint8Array;
+  backing?: Backing;
+}
+
+/** An ImageFile over bytes already in memory (tests, and files without a backing). */
+export function imageOfBytes(data: Uint8Array): ImageFile {
+  return { head: data, size: data.length, read: (off, len) => data.subarray(off, off + len) };
+}
+
+/** Parses the ELF headers, reading the whole file when they lie beyond the head. */
+function parseImage(f: ImageFile): ElfImage {
+  try {
+    return parseElf(f.head, f.size);
+  } catch (e) {
+    if (!(e instanceof ExecFormatError) || f.head.length >= f.size) throw e;
+    return parseElf(f.read(0, f.size), f.size);
+  }
+}
+
+/**
+ * Maps an image's PT_LOAD segments at `bias`; returns the extent. Each page maps the file page
+ * its first segment names (private, copy-on-write), pages holding only bss are anonymous zero
+ * pages, and the bss part of the last file page is cleared, as Linux does.
+ */
+function mapImage(as: AddressSpace, elf: ElfImage, file: ImageFile, bias: number, path: string): { end: number; phdrAddr: number } {
   const loads = elf.phdrs.filter((ph) => ph.type === PT_LOAD);
   // Pages shared by two segments get both protections, as overlapping file mappings would give.
-  const prot = new Map<number, number>();
-  /** The file offset each page maps (what /proc/PID/maps shows), from the first segment on it. */
-  const fileOff = new Map<number, number>();
+  const pages = new Map<number, { prot: number; off: number }>();
+  /** Pages whose file bytes a later segment names differently (copied in after mapping). */
+  const conflicts: [number, typeof loads[number]][] = [];
   let end = 0;
   for (const ph of loads) {
     const s = pageDown(ph.vaddr + bias);
     const e = pageUp(ph.vaddr + bias + ph.memsz);
+    const dataEnd = ph.vaddr + bias + ph.filesz;
     for (let a = s; a < e; a += 4096) {
-      prot.set(a, (prot.get(a) ?? 0) | segProt(ph.flags));
-      if (!fileOff.has(a)) fileOff.set(a, pageDown(ph.offset) + (a - s));
+      const off = ph.filesz > 0 && a < dataEnd ? pageDown(ph.offset) + (a - s) : -1;
+      const cur = pages.get(a);
+      if (!cur) pages.set(a, { prot: segProt(ph.flags), off });
+      else {
+        cur.prot |= segProt(ph.flags);
+        if (cur.off < 0) cur.off = off;
+        else if (off >= 0 && off !== cur.off) conflicts.push([a, ph]);
+      }
     }
     end = Math.max(end, ph.vaddr + bias + ph.memsz);
   }
-  const pages = [...prot.keys()].sort((x, y) => x - y);
-  for (let k = 0; k < pages.length; ) {
+  const backing = file.backing;
+  const addrs = [...pages.keys()].sort((x, y) => x - y);
+  for (let k = 0; k < addrs.length; ) {
+    const first = pages.get(addrs[k])!;
     let j = k;
-    while (j + 1 < pages.length && pages[j + 1] === pages[j] + 4096 && prot.get(pages[j + 1]) === prot.get(pages[k])) j++;
-    as.mapFixed(pages[k], pages[j] + 4096 - pages[k], prot.get(pages[k])!, MAP_PRIVATE, path, fileOff.get(pages[k]) ?? 0);
+    const next = (n: number): boolean => {
+      const p = pages.get(addrs[n + 1]);
+      if (!p || addrs[n + 1] !== addrs[n] + 4096 || p.prot !== first.prot) return false;
+      return backing ? (first.off < 0 ? p.off < 0 : p.off === first.off + (addrs[n + 1] - addrs[k])) : true;
+    };
+    while (j + 1 < addrs.length && next(j)) j++;
+    const len = addrs[j] + 4096 - addrs[k];
+    if (backing && first.off >= 0) as.mapFixed(addrs[k], len, first.prot, MAP_PRIVATE, path, first.off, backing);
+    else if (backing) as.mapFixed(addrs[k], len, first.prot, MAP_PRIVATE | MAP_ANONYMOUS, '');
+    else as.mapFixed(addrs[k], len, first.prot, MAP_PRIVATE, path, Math.max(0, first.off));
     k = j + 1;
   }
   for (const ph of loads) {
-    if (ph.filesz > 0) as.pokeBytes(ph.vaddr + bias, file.subarray(ph.offset, ph.offset + ph.filesz));
+    if (ph.filesz === 0) continue;
+    const start = ph.vaddr + bias;
+    if (!backing) {
+      as.pokeBytes(start, file.read(ph.offset, ph.filesz));
+      continue;
+    }
+    // With a bss, the page holding the end of the file data reads as zero from there to its end
+    // (Linux's padzero); ld.so's early malloc takes that tail of its last page for granted.
+    const dataEnd = start + ph.filesz;
+    if (ph.memsz > ph.filesz && pageUp(dataEnd) > dataEnd) as.pokeBytes(dataEnd, new Uint8Array(pageUp(dataEnd) - dataEnd));
+  }
+  for (const [a, ph] of conflicts) {
+    const lo = Math.max(a, ph.vaddr + bias), hi = Math.min(a + 4096, ph.vaddr + bias + ph.filesz);
+    if (hi > lo) as.pokeBytes(lo, file.read(ph.offset + (lo - ph.vaddr - bias), hi - lo));
   }
   // AT_PHDR: the program headers' address in memory (inside the first segment that covers them).
   let phdrAddr = 0;
@@ -91,14 +153,14 @@ function span(elf: ElfImage): { lowest: number; size: number } {
  * gets its dynamic linker (read with p.readFile) mapped below mmap_base, as Linux places it, and
  * starts there with AT_BASE pointing at it.
  */
-export function loadElf(as: AddressSpace, file: Uint8Array, p: ExecParams): LoadedImage {
-  const elf = parseElf(file, file.length);
-  let interp: { elf: ElfImage; data: Uint8Array } | null = null;
+export function loadElf(as: AddressSpace, file: ImageFile, p: ExecParams): LoadedImage {
+  const elf = parseImage(file);
+  let interp: { elf: ElfImage; data: ImageFile } | null = null;
   if (elf.interp !== null) {
-    if (!p.readFile) throw new ExecFormatError(`dynamically linked program (needs ${elf.interp})`);
-    const data = p.readFile(elf.interp);
+    if (!p.openFile) throw new ExecFormatError(`dynamically linked program (needs ${elf.interp})`);
+    const data = p.openFile(elf.interp);
     if (typeof data === 'number') throw new ExecFormatError(`cannot load the dynamic linker ${elf.interp} (errno ${-data})`);
-    const ie = parseElf(data, data.length);
+    const ie = parseImage(data);
     if (ie.type !== ET_DYN || ie.interp !== null) throw new ExecFormatError(`bad dynamic linker ${elf.interp}`);
     interp = { elf: ie, data };
   }

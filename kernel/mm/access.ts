@@ -172,7 +172,7 @@ export class MemAccess {
   pokeBytes(a: number, data: Uint8Array): void {
     let done = 0;
     while (done < data.length) {
-      const p = this.pt.translate(a + done, 0);
+      const p = this.pt.kernelWriteOffset(a + done);
       const chunk = Math.min(data.length - done, PAGE_SIZE - ((a + done) % PAGE_SIZE));
       this.u8.set(data.subarray(done, done + chunk), p);
       done += chunk;

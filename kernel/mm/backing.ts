@@ -39,6 +39,7 @@ export abstract class Backing {
       this.fill(index, f);
       this.pages.set(index, f);
       this.added(1);
+      this.filled(f);
     }
     if (shared) this.mappedShared(index);
     this.phys.ref(f);
@@ -59,6 +60,11 @@ export abstract class Backing {
   /** Fills a fresh (zeroed) frame with page `index`'s contents. */
   protected fill(index: number, frame: number): void {
     void index;
+    void frame;
+  }
+
+  /** A frame was just filled and entered the backing. */
+  protected filled(frame: number): void {
     void frame;
   }
 
@@ -87,7 +93,11 @@ export abstract class Backing {
 
   /** Releases every frame this backing holds (frames still mapped somewhere live on there). */
   dropPages(): void {
-    for (const f of this.pages.values()) this.phys.unref(f);
+    for (const f of this.pages.values()) {
+      // A page-table entry may keep the frame as its own now, and write it in place.
+      this.phys.unstable(f);
+      this.phys.unref(f);
+    }
     this.added(-this.pages.size);
     this.pages.clear();
   }

@@ -62,8 +62,16 @@ export class FileBacking extends Backing {
     this.cache.pageCount += n;
   }
 
+  /** A clean file page is stable until a shared mapping may write it (see mappedShared). */
+  protected override filled(frame: number): void {
+    this.phys.stable(frame);
+  }
+
   protected override mappedShared(index: number): void {
-    if (this.writer) this.dirty.add(index);
+    if (!this.writer) return;
+    this.dirty.add(index);
+    const f = this.pages.get(index);
+    if (f !== undefined) this.phys.unstable(f);
   }
 
   /** Writes the dirty pages that lie inside the file back to it. */
@@ -173,6 +181,7 @@ export class PageCache implements FileObserver {
       if (frame === undefined) continue;
       const lo = Math.max(at, p * PAGE_SIZE), hi = Math.min(at + data.length, (p + 1) * PAGE_SIZE);
       this.phys.u8.set(data.subarray(lo - at, hi - at), frame * PAGE_SIZE + (lo - p * PAGE_SIZE));
+      this.phys.changed(frame);
     }
   }
 
@@ -184,7 +193,10 @@ export class PageCache implements FileObserver {
     b.size = len;
     for (const [p, frame] of b.pages) {
       const from = Math.max(0, len - p * PAGE_SIZE);
-      if (from < PAGE_SIZE) this.phys.u8.fill(0, frame * PAGE_SIZE + from, (frame + 1) * PAGE_SIZE);
+      if (from < PAGE_SIZE) {
+        this.phys.u8.fill(0, frame * PAGE_SIZE + from, (frame + 1) * PAGE_SIZE);
+        this.phys.changed(frame);
+      }
     }
   }
 

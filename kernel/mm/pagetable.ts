@@ -168,6 +168,25 @@ export class PageTable {
     return base + off;
   }
 
+  /**
+   * Byte offset of addr for a store the kernel makes whatever the page's protection (the loader
+   * filling a read-only segment): populates the page and breaks copy-on-write sharing first, so
+   * a page-cache frame is never written through a private mapping.
+   */
+  kernelWriteOffset(addr: number): number {
+    const vpn = Math.floor(addr / PAGE_SIZE);
+    const e = this.map.get(vpn);
+    if (e === undefined) throw segv(addr, false);
+    this.map.set(vpn, e | PROT_WRITE);
+    try {
+      return this.translate(addr, PROT_WRITE);
+    } finally {
+      const now = this.map.get(vpn)!;
+      this.map.set(vpn, (now & ~PROT_MASK) | (e & PROT_MASK));
+      this.flushPage(vpn);
+    }
+  }
+
   /** Frame offset for instruction fetch (needs PROT_EXEC; does not fill the TLB). */
   fetchOffset(addr: number): number {
     return this.translate(addr, PROT_EXEC);

@@ -17,6 +17,8 @@ export const PAGE_SHIFT = 12;
 /** Bytes at the start of the memory reserved for CPU state (register files). */
 export const REGION_BYTES = 64 * 1024;
 
+export const FRAME_STABLE = 1;
+
 export class OutOfMemory {
   readonly message = 'rustos: out of guest physical memory';
 }
@@ -34,6 +36,13 @@ export class PhysMem {
   private freeTop = 0;
   /** Frames never yet handed out start here (they are known to be zero). */
   private nextFresh: number;
+  /**
+   * Frames whose contents cannot change while they stay in the page cache (FRAME_STABLE): code
+   * decoded from them may be reused by every process that maps them (kernel/cpu/shared-code.ts).
+   */
+  readonly frameFlags: Uint8Array;
+  /** Told when a stable frame's contents change or it stops being stable (set by shared code). */
+  onFrameChange: ((f: number) => void) | null = null;
 
   /** megabytes: the size of the whole physical memory (the host layer picks it). */
   constructor(megabytes: number) {
@@ -45,6 +54,7 @@ export class PhysMem {
     this.frameCount = (pages * 65536) / PAGE_SIZE;
     this.refs = new Uint32Array(this.frameCount);
     this.free = new Int32Array(this.frameCount);
+    this.frameFlags = new Uint8Array(this.frameCount);
     this.nextFresh = REGION_BYTES / PAGE_SIZE;
   }
 
@@ -79,7 +89,27 @@ export class PhysMem {
 
   /** Drops one reference; the frame returns to the free list at zero. */
   unref(f: number): void {
-    if (--this.refs[f] === 0) this.free[this.freeTop++] = f;
+    if (--this.refs[f] === 0) {
+      if (this.frameFlags[f]) this.unstable(f);
+      this.free[this.freeTop++] = f;
+    }
+  }
+
+  /** Marks a frame's contents as fixed from now on (a clean page-cache page). */
+  stable(f: number): void {
+    this.frameFlags[f] = FRAME_STABLE;
+  }
+
+  /** The frame may change from now on (or is being freed): forget what was derived from it. */
+  unstable(f: number): void {
+    if (!this.frameFlags[f]) return;
+    this.frameFlags[f] = 0;
+    this.onFrameChange?.(f);
+  }
+
+  /** A stable frame's bytes were replaced (write(2) into a cached page): forget derived code. */
+  changed(f: number): void {
+    if (this.frameFlags[f]) this.onFrameChange?.(f);
   }
 
   /** Frames in use, for /proc/meminfo and tests. */

@@ -104,7 +104,11 @@ function movs(c: Cpu, i: Insn): void {
         const s = seg + si + done * size, d = di + done * size;
         let k = Math.min(n - done, Math.floor(toPageEnd(s) / size), Math.floor(toPageEnd(d) / size));
         if (k > 0) {
-          const ps = pt.translate(s, PROT_READ), pd = pt.translate(d, PROT_WRITE);
+          // The source faults first, as the CPU reads before it writes; but the destination's
+          // translation may copy a copy-on-write page that holds the source too, so the source
+          // is translated again afterwards.
+          pt.translate(s, PROT_READ);
+          const pd = pt.translate(d, PROT_WRITE), ps = pt.translate(s, PROT_READ);
           // A destination just above the source replicates bytes: copy no further than the gap.
           if (pd > ps && pd - ps < k * size) k = Math.floor((pd - ps) / size);
           if (k > 0) {
