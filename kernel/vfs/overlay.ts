@@ -41,28 +41,55 @@ export class OverlayFs extends Fs {
     return this.lower === '/' ? rel : rel === '/' ? this.lower : this.lower + rel;
   }
 
+  /**
+   * Answers to "does this host path exist" for the layer lookups below, which otherwise cost four
+   * or five host lstat calls per path component (an exec resolves a few hundred). Any change made
+   * through this overlay forgets them (see the end of this file); changes made behind its back
+   * (another rustos sharing the upper directory, the host updating /usr) are seen within
+   * LOOKUP_TTL_MS, as NFS attribute caching does. Real overlayfs does not allow such changes at
+   * all while mounted.
+   */
+  private readonly seen = new Map<string, HostStat | number>();
+  private seenSince = 0;
+
+  private exists(path: string): HostStat | number {
+    const now = this.host.monotonicNs();
+    if (now - this.seenSince > LOOKUP_TTL_MS * 1e6) {
+      this.seen.clear();
+      this.seenSince = now;
+    }
+    let v = this.seen.get(path);
+    if (v === undefined) this.seen.set(path, (v = this.host.lstat(path)));
+    return v;
+  }
+
+  /** Drops every remembered lookup (the layers are about to change, or just did). */
+  forget(): void {
+    this.seen.clear();
+  }
+
   /** True if the lower copy of rel is hidden by a whiteout or an opaque parent in the upper layer. */
   private hidden(rel: string): boolean {
     if (rel === '/') return false;
     const [dir, name] = relSplit(rel);
-    if (typeof this.host.lstat(this.up(relJoin(dir, WH + name))) !== 'number') return true;
-    return typeof this.host.lstat(this.up(relJoin(dir, OPAQUE))) !== 'number';
+    if (typeof this.exists(this.up(relJoin(dir, WH + name))) !== 'number') return true;
+    return typeof this.exists(this.up(relJoin(dir, OPAQUE))) !== 'number';
   }
 
   /** Which layer holds rel: 'upper', 'lower', or -errno (ENOENT when whited out). */
   private layer(rel: string): 'upper' | 'lower' | number {
     if (relSplit(rel)[1].startsWith(WH)) return -E.ENOENT;
-    const u = this.host.lstat(this.up(rel));
+    const u = this.exists(this.up(rel));
     if (typeof u !== 'number') return 'upper';
     if (u !== -E.ENOENT && u !== -E.ENOTDIR) return u;
     if (this.hidden(rel)) return -E.ENOENT;
-    const l = this.host.lstat(this.low(rel));
+    const l = this.exists(this.low(rel));
     return typeof l === 'number' ? l : 'lower';
   }
 
   /** True if a lower entry exists and is visible (deleting rel must leave a whiteout). */
   private lowerVisible(rel: string): boolean {
-    return rel !== '/' && !this.hidden(rel) && typeof this.host.lstat(this.low(rel)) !== 'number';
+    return rel !== '/' && !this.hidden(rel) && typeof this.exists(this.low(rel)) !== 'number';
   }
 
   override hostPath(rel: string): string | null {
@@ -79,7 +106,7 @@ export class OverlayFs extends Fs {
     // so the guest sees the host's /usr as it is; its times move on when the upper copy changes.
     const lo = this.host.lstat(this.low(rel));
     if (typeof lo === 'number' || (lo.mode & S_IFMT) !== S_IFDIR) return st;
-    if (typeof this.host.lstat(this.up(relJoin(rel, OPAQUE))) !== 'number') return st;
+    if (typeof this.exists(this.up(relJoin(rel, OPAQUE))) !== 'number') return st;
     const later = st.mtimeSec * 1e9 + st.mtimeNsec > lo.mtimeSec * 1e9 + lo.mtimeNsec && rel !== '/';
     return later ? { ...lo, mtimeSec: st.mtimeSec, mtimeNsec: st.mtimeNsec, ctimeSec: st.ctimeSec, ctimeNsec: st.ctimeNsec } : lo;
   }
@@ -362,4 +389,34 @@ export function copyFile(host: Host, from: string, to: string, mode: number): nu
     host.close(src);
     host.close(dst);
   }
+}
+
+/** How long a remembered layer lookup stays valid without changes made through the overlay. */
+const LOOKUP_TTL_MS = 1000;
+
+// Every operation that may change a layer forgets the remembered lookups before (its own lookups
+// must see the current state) and after (they must not outlive the change).
+const MUTATORS = ['mkdir', 'mknod', 'symlink', 'link', 'unlink', 'rmdir', 'rename', 'chmod', 'chown', 'utimes', 'truncate'] as const;
+for (const m of MUTATORS) {
+  const orig = OverlayFs.prototype[m] as (...a: unknown[]) => unknown;
+  (OverlayFs.prototype as unknown as Record<string, unknown>)[m] = function (this: OverlayFs, ...a: unknown[]): unknown {
+    this.forget();
+    try {
+      return orig.apply(this, a);
+    } finally {
+      this.forget();
+    }
+  };
+}
+{
+  const open = OverlayFs.prototype.open;
+  OverlayFs.prototype.open = function (this: OverlayFs, rel: string, flags: number, mode: number, guest: string) {
+    if ((flags & O_ACCMODE) === O_RDONLY && !(flags & (O_CREAT | O_TRUNC))) return open.call(this, rel, flags, mode, guest);
+    this.forget();
+    try {
+      return open.call(this, rel, flags, mode, guest);
+    } finally {
+      this.forget();
+    }
+  };
 }
