@@ -67,8 +67,8 @@ export class Pipe {
   }
 }
 
-export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
-export const POLLRDNORM = 0x40, POLLWRNORM = 0x100;
+import { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLWRNORM } from './waitqueue.js';
+export { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLWRNORM };
 
 /** Files whose readiness can change: poll/select ask them and wait on their queues. */
 export interface Pollable {

@@ -29,3 +29,7 @@ export class WaitQueue {
 export class WouldBlock {
   constructor(readonly queue: WaitQueue) {}
 }
+
+/** poll(2) event bits, as every pollable object reports them. */
+export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+export const POLLRDNORM = 0x40, POLLWRNORM = 0x100;

@@ -8,7 +8,8 @@
 import type { Host, HostStat, HostDirent } from '../host/host.js';
 import type { Fs } from './fs.js';
 import { E } from '../../compat/errno.js';
-import type { WouldBlock } from '../waitqueue.js';
+import { POLLIN, POLLOUT, POLLHUP, POLLRDNORM, POLLWRNORM, type WouldBlock, type WaitQueue } from '../waitqueue.js';
+import { HostInput } from './host-input.js';
 
 export const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
 export const S_IFCHR = 0o020000, S_IFIFO = 0o010000, S_IFSOCK = 0o140000, S_IFBLK = 0o060000;
@@ -166,6 +167,9 @@ export class HostFile extends OpenFile {
    * the shell sees it advance. Only an explicit lseek switches to an offset of our own.
    */
   private hostOffset: boolean;
+  /** Terminals and pipes: reads wait interruptibly on what the host delivers (host-input.ts). */
+  private readonly input: HostInput | null;
+  private readonly isFifo: boolean;
 
   constructor(host: Host, fd: number, flags: number, path: string, hostPath: string, owned = true) {
     super(flags, path);
@@ -179,13 +183,30 @@ export class HostFile extends OpenFile {
     this.isDir = fmt === S_IFDIR;
     this.hostOffset = !owned && this.seekable && !this.isDir;
     if (this.hostOffset) this.pos = host.fdOffset(fd);
+    this.input = this.seekable ? null : new HostInput(host, fd);
+    this.isFifo = fmt === S_IFIFO;
+  }
+
+  /** poll/select: terminals and pipes are readable when input has arrived (reading ahead). */
+  poll(): number {
+    const out = this.writable() ? POLLOUT | POLLWRNORM : 0;
+    if (!this.input) return (this.readable() ? POLLIN | POLLRDNORM : 0) | out;
+    if (!this.readable()) return out;
+    if (!this.input.ready()) this.input.start();
+    // A pipe whose writers are gone polls as POLLHUP alone, as on Linux (a terminal's EOF reads).
+    if (this.isFifo && this.input.ended()) return POLLHUP | out;
+    return (this.input.ready() ? POLLIN | POLLRDNORM : 0) | out;
+  }
+
+  pollQueues(): WaitQueue[] {
+    return this.input && this.readable() ? [this.input.readers] : [];
   }
 
   override read(buf: Uint8Array, pos: number | null): MaybeAsync {
     if (this.isDir) return -E.EISDIR;
-    if (!this.seekable) {
+    if (this.input) {
       if (pos !== null) return -E.ESPIPE;
-      return new Promise((resolve) => this.host.readAsync(this.fd, buf, resolve));
+      return this.input.read(buf, (this.flags & O_NONBLOCK) !== 0);
     }
     if (fileObservers.size) noteReading(this);
     const n = this.host.read(this.fd, buf, pos ?? (this.hostOffset ? null : this.pos));

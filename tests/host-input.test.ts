@@ -1,0 +1,36 @@
+// Input from host pipes (rustos's own stdin) arriving late: reads wait interruptibly (a signal
+// gives EINTR, or a restart with SA_RESTART, and nothing is lost), poll/select see the data come.
+// Each program runs natively and under rustos behind the same slow writer; outputs must match.
+
+import { describe, it, expect, beforeAll } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const RUSTOS = new URL('../bin/rustos', import.meta.url).pathname;
+const SRC = new URL('./host-input/', import.meta.url).pathname;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rustos-host-input-'));
+
+/** The program's stdout when its stdin is a pipe that gets "data\n" after `delay` seconds. */
+function run(prefix: string, exe: string, delay: number): { out: string; status: number | null } {
+  const script = `(sleep ${delay}; echo data) | ${prefix} ${exe}`;
+  const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'latin1', timeout: 120_000 });
+  return { out: r.stdout, status: r.status };
+}
+
+describe('host input', () => {
+  beforeAll(() => {
+    for (const f of fs.readdirSync(SRC)) {
+      if (f.endsWith('.c')) execFileSync('gcc', ['-O1', '-o', path.join(dir, f.slice(0, -2)), path.join(SRC, f)]);
+    }
+  });
+  for (const [name, delay] of [['read_eintr', 5], ['poll_pipe', 3]] as const) {
+    it(`${name}: the same as natively`, () => {
+      const exe = path.join(dir, name);
+      const native = run('', exe, delay);
+      const emu = run(`node ${RUSTOS} run`, exe, delay);
+      expect(emu).toEqual(native);
+    }, 150_000);
+  }
+});
