@@ -1,6 +1,7 @@
-// Input from host pipes (rustos's own stdin) arriving late: reads wait interruptibly (a signal
-// gives EINTR, or a restart with SA_RESTART, and nothing is lost), poll/select see the data come.
-// Each program runs natively and under rustos behind the same slow writer; outputs must match.
+// rustos's own descriptors. Input from host pipes arriving late: reads wait interruptibly (a
+// signal gives EINTR, or a restart with SA_RESTART, and nothing is lost), poll/select see the data
+// come. Each program runs natively and under rustos behind the same slow writer; outputs must
+// match. And an inherited stdout file shares its offset with the shell that opened it.
 
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,4 +34,14 @@ describe('host input', () => {
       expect(emu).toEqual(native);
     }, 150_000);
   }
+
+  it('stdout is a file shared with the shell: cat (copy_file_range) lands between its writes', () => {
+    fs.writeFileSync(path.join(dir, 'in.txt'), 'middle\n');
+    const script = (prefix: string): string =>
+      `cd ${dir} && (echo first; ${prefix} /bin/cat in.txt; ${prefix} /bin/sh -c 'echo sh; cat in.txt'; echo last) > out.txt; cat out.txt`;
+    const native = spawnSync('/bin/sh', ['-c', script('')], { encoding: 'latin1' }).stdout;
+    const emu = spawnSync('/bin/sh', ['-c', script(`node ${RUSTOS} run`)], { encoding: 'latin1', timeout: 120_000 }).stdout;
+    expect(native).toBe('first\nmiddle\nsh\nmiddle\nlast\n');
+    expect(emu).toBe(native);
+  }, 150_000);
 });

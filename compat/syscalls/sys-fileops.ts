@@ -101,13 +101,13 @@ sys('copy_file_range', ['fd', 'ptr', 'fd', 'ptr', 'size', 'hex'], (k, t, a) => {
   const si = inp.stat(), so = out.stat();
   if (typeof si !== 'number' && typeof so !== 'number' && si.ino === so.ino && si.dev === so.dev &&
       inOff < outOff + len && outOff < inOff + len) return -E.EINVAL;
-  const r = copyRange(k, t, inp, out, inOff, outOff, len);
+  // Without an offset pointer the file's own offset is used and advanced by its read/write (an
+  // inherited descriptor's offset lives in the host, shared with the shell that opened it).
+  const r = copyRange(k, t, inp, out, inAddr ? inOff : null, outAddr ? outOff : null, len);
   const after = (n: number): number => {
     if (n <= 0) return n;
     if (inAddr) t.proc.mem.writeU64(inAddr, inOff + n);
-    else inp.pos += n;
     if (outAddr) t.proc.mem.writeU64(outAddr, outOff + n);
-    else out.pos += n;
     return n;
   };
   return typeof r === 'number' ? after(r) : r.then(after);
