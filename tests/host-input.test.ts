@@ -35,6 +35,15 @@ describe('host input', () => {
     }, 150_000);
   }
 
+  it('on a terminal (script(1) gives a pty): termios and window size as natively', (ctx) => {
+    const exe = path.join(dir, 'tty_termios');
+    const pty = (cmd: string): string => spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'latin1', timeout: 120_000 }).stdout ?? '';
+    const native = pty(exe);
+    if (!native.includes('isatty 1')) ctx.skip(); // no script(1) or no ptys on this machine
+    expect(native).toContain('canary intact');
+    expect(pty(`node ${RUSTOS} run ${exe}`)).toBe(native);
+  }, 150_000);
+
   it('stdout is a file shared with the shell: cat (copy_file_range) lands between its writes', () => {
     fs.writeFileSync(path.join(dir, 'in.txt'), 'middle\n');
     const script = (prefix: string): string =>

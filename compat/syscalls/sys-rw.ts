@@ -269,7 +269,9 @@ const TIOCGPGRP = 0x540f, FIONREAD = 0x541b, FIOCLEX = 0x5451, FIONCLEX = 0x5450
  * host terminal's termios; programs use TCGETS mostly to learn that an fd is a terminal.
  */
 function saneTermios(): Uint8Array {
-  const b = new StructBuf(60);
+  // The kernel's struct termios: four flag words, c_line and c_cc[19] (36 bytes; glibc's larger
+  // struct termios is its own, converted in tcgetattr).
+  const b = new StructBuf(36);
   b.u32(0, 0x500).u32(4, 0x5).u32(8, 0xbf).u32(12, 0x8a3b);
   const cc = [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22];
   cc.forEach((v, k) => (b.bytes[17 + k] = v));
