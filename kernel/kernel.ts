@@ -281,6 +281,10 @@ export class Kernel {
       if (t.pending.length > 0) {
         this.deliverSignals(t);
         if (t.state !== TASK_RUNNABLE) continue;
+        if (t.proc.stopped) {
+          this.stoppedTasks.add(t); // a stop signal was just acted on: not another instruction
+          continue;
+        }
       }
       t.restart = null;
       const fault = run(this.cpu, t.proc.code, SLICE);
