@@ -32,6 +32,8 @@ import {
 } from './signal.js';
 import { saveX87, loadX87 } from './cpu/x87-state.js';
 import { SIGFPE as FAULT_FPE, SIGILL as FAULT_ILL, SIGTRAP as FAULT_TRAP } from './cpu/fault.js';
+import { IpcNamespace } from './ipc/namespace.js';
+import { exitSem } from './ipc/sem.js';
 
 /** Instructions a task runs before the scheduler looks at others. */
 const SLICE = 200_000;
@@ -61,6 +63,8 @@ export class Kernel {
   readonly cpu: Cpu;
   readonly vfs: Vfs;
   readonly procs = new Map<number, Process>();
+  /** System V IPC objects (semaphores, message queues): one namespace per kernel instance. */
+  readonly ipc: IpcNamespace;
   private readonly runq: Task[] = [];
   private readonly dispatch: SyscallDispatcher;
   private onCore: Task | null = null;
@@ -82,6 +86,7 @@ export class Kernel {
     this.vfs = new Vfs(o.host, o.root);
     this.cpu = new Cpu(this.phys, new AddressSpace(this.phys));
     this.dispatch = o.syscalls;
+    this.ipc = new IpcNamespace(() => this.host.realtime()[0]);
   }
 
   /**
@@ -559,6 +564,7 @@ export class Kernel {
       t.interrupt?.();
     }
     if (this.onCore && this.onCore.proc === p) this.onCore = null;
+    exitSem(this.ipc, p); // SEM_UNDO adjustments
     retireProcess(this, p);
     if (p === this.init) {
       // The first process is the run: like a container's PID 1, its end ends everything.
