@@ -7,6 +7,7 @@ import './sys-rw.js';
 import './sys-file.js';
 import './sys-dirs.js';
 import './sys-fileops.js';
+import './sys-splice.js';
 import './sys-locks.js';
 import './sys-xattr.js';
 import './sys-fsmeta.js';

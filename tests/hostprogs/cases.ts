@@ -101,5 +101,9 @@ export const CASES: HostCase[] = [
   // Processes (issue 6): make runs its recipes in parallel children; perl forks and waits.
   sh('make -j2', 'printf "all: a b c\\n\\techo done\\na:\\n\\techo a > a.out\\nb:\\n\\techo b > b.out\\nc: a b\\n\\tcat a.out b.out > c.out\\n" > Makefile && make -s -j2 && cat c.out', ['make']),
   { name: 'perl fork/wait', argv: ['perl', '-e', 'my @k; for my $i (1..3) { my $p = fork(); if (!$p) { exit $i } push @k, $p } my $s = 0; for (@k) { waitpid($_, 0); $s += $? >> 8 } print "sum $s\n"'] },
+  // splice and sendfile as cat-style programs use them: through a pipe between two pipes of a
+  // shell pipeline, and from a file to stdout.
+  sh('python3 os.splice pipeline', "cat in.txt nums.txt | python3 -c 'import os, sys\nr, w = os.pipe()\nn = 0\nwhile True:\n  k = os.splice(0, w, 65536)\n  if not k: break\n  while k:\n    m = os.splice(r, 1, k)\n    k -= m\n    n += m\nprint(n, file=sys.stderr)' | cat", ['python3', 'cat']),
+  PY('os.sendfile', 'import os\nfd = os.open("in.txt", os.O_RDONLY)\nn = os.sendfile(1, fd, None, 5)\nm = os.sendfile(1, fd, 2, 100)\nprint("", n, m, os.lseek(fd, 0, os.SEEK_CUR))'),
   sh('bash traps and jobs', "bash -c 'trap \"echo trapped\" USR1; kill -USR1 $$; (sleep 0.1; echo bg) & wait $!; echo status $?; seq 1 4 | xargs -P2 -n1 echo | sort'", ['bash']),
 ];
