@@ -1,6 +1,8 @@
 // System V semaphores that wait: a blocked semop woken by another process's change, wait-for-zero, GETNCNT/GETZCNT, complex groups, EINTR (even with SA_RESTART), EIDRM on removal, semtimedop timeouts, SEM_UNDO applied at exit (clamped) and cleared by SETVAL.
+// cflags: -pthread
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,13 @@ static int child_result(pid_t p) {
 }
 
 static void on_usr1(int s) { (void)s; }
+
+static int thread_sem;
+static void *undo_thread(void *arg) {
+  (void)arg;
+  sop(thread_sem, 0, 1, SEM_UNDO);
+  return 0;
+}
 
 int main(void) {
   setvbuf(stdout, 0, _IONBF, 0);
@@ -189,6 +198,18 @@ int main(void) {
   printf("one more -1 undo: %d %s val0=%d\n", r, strerrorname_np(errno), getval(id, 0));
   setval(id, 0, 1);
   printf("after SETVAL, -1 undo: %d\n", sop(id, 0, -1, SEM_UNDO));
+
+  // Threads share their process's undo record: a thread's exit undoes nothing, the process's does.
+  setval(id, 0, 0);
+  thread_sem = id;
+  c = fork();
+  if (c == 0) {
+    pthread_t th;
+    pthread_create(&th, 0, undo_thread, 0);
+    pthread_join(th, 0);
+    _exit(getval(id, 0));
+  }
+  printf("after the thread's exit: %d, after the process's: %d\n", child_result(c), getval(id, 0));
 
   // 7. Removal wakes sleepers with EIDRM.
   c = fork();
