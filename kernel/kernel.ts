@@ -38,6 +38,8 @@ import {
 } from './signal.js';
 import { saveX87, loadX87 } from './cpu/x87-state.js';
 import { SIGFPE as FAULT_FPE, SIGILL as FAULT_ILL, SIGTRAP as FAULT_TRAP } from './cpu/fault.js';
+import { IpcNamespace } from './ipc/namespace.js';
+import { exitSem } from './ipc/sem.js';
 
 /** Instructions a task runs before the scheduler looks at others. */
 const SLICE = 200_000;
@@ -69,6 +71,8 @@ export class Kernel {
   /** File pages shared by every mapping of a file (kernel/mm/pagecache.ts). */
   readonly pageCache: PageCache;
   readonly procs = new Map<number, Process>();
+  /** System V IPC objects (semaphores, message queues): one namespace per kernel instance. */
+  readonly ipc: IpcNamespace;
   private readonly runq: Task[] = [];
   private readonly dispatch: SyscallDispatcher;
   private onCore: Task | null = null;
@@ -92,6 +96,7 @@ export class Kernel {
     fileObservers.add(this.pageCache);
     this.cpu = new Cpu(this.phys, new AddressSpace(this.phys));
     this.dispatch = o.syscalls;
+    this.ipc = new IpcNamespace(() => this.host.realtime()[0]);
   }
 
   /**
@@ -320,6 +325,10 @@ export class Kernel {
       if (t.pending.length > 0) {
         this.deliverSignals(t);
         if (t.state !== TASK_RUNNABLE) continue;
+        if (t.proc.stopped) {
+          this.stoppedTasks.add(t); // a stop signal was just acted on: not another instruction
+          continue;
+        }
       }
       t.restart = null;
       const fault = run(this.cpu, t.proc.code, SLICE);
@@ -594,6 +603,7 @@ export class Kernel {
       t.interrupt?.();
     }
     if (this.onCore && this.onCore.proc === p) this.onCore = null;
+    exitSem(this.ipc, p); // SEM_UNDO adjustments
     retireProcess(this, p);
     if (p === this.init) {
       // The first process is the run: like a container's PID 1, its end ends everything.

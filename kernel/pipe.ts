@@ -36,8 +36,35 @@ export class Pipe {
     return n;
   }
 
+  /** Copies up to out.length bytes from the front without consuming them (tee). */
+  peek(out: Uint8Array): number {
+    const n = Math.min(out.length, this.length);
+    for (let k = 0; k < n; k++) out[k] = this.buf[(this.head + k) % this.buf.length];
+    return n;
+  }
+
+  /**
+   * Appends all of data even past the capacity (splice from a file whose read finished after
+   * someone else filled the pipe): writers then wait until readers drain it below capacity.
+   */
+  append(data: Uint8Array): void {
+    if (this.length + data.length > this.buf.length) {
+      let size = this.buf.length;
+      while (size < this.length + data.length) size *= 2;
+      const old = new Uint8Array(this.length);
+      this.peek(old);
+      this.buf = new Uint8Array(size);
+      this.buf.set(old);
+      this.head = 0;
+    }
+    const cap = this.buf.length;
+    for (let k = 0; k < data.length; k++) this.buf[(this.head + this.length + k) % cap] = data[k];
+    this.length += data.length;
+    if (data.length > 0) this.readable.notify();
+  }
+
   write(data: Uint8Array): number {
-    const n = Math.min(data.length, this.capacity - this.length);
+    const n = Math.max(0, Math.min(data.length, this.capacity - this.length));
     const cap = this.buf.length;
     for (let k = 0; k < n; k++) this.buf[(this.head + this.length + k) % cap] = data[k];
     this.length += n;
@@ -128,7 +155,7 @@ export class PipeWriter extends OpenFile implements Pollable {
     if (p.readers === 0) return -E.EPIPE;
     if (data.length === 0) return 0;
     const room = p.capacity - p.length;
-    if (room === 0 || (data.length <= PIPE_BUF && room < data.length)) {
+    if (room <= 0 || (data.length <= PIPE_BUF && room < data.length)) {
       if (this.flags & O_NONBLOCK) return -E.EAGAIN;
       return new WouldBlock(p.writable);
     }

@@ -30,4 +30,9 @@ export class SysArgs {
   ptr(k: number): number {
     return this.c.getU64(ARG_REGS[k]);
   }
+  /** The full register as a signed 64-bit BigInt (a long that must stay exact, msgrcv's type). */
+  big(k: number): bigint {
+    const r = 2 * ARG_REGS[k];
+    return (BigInt(this.c.R[r + 1]) << 32n) | BigInt(this.c.R[r] >>> 0);
+  }
 }

@@ -43,6 +43,10 @@ class FifoRW extends OpenFile implements Pollable {
   constructor(private readonly r: PipeReader, private readonly w: PipeWriter, flags: number, path: string) {
     super(O_RDWR | (flags & O_NONBLOCK), path);
   }
+  /** The pipe behind both ends (fcntl F_GETPIPE_SZ, splice). */
+  get pipe(): Pipe {
+    return this.r.pipe;
+  }
   override read(buf: Uint8Array): number | WouldBlock {
     this.r.flags = (this.r.flags & ~O_NONBLOCK) | (this.flags & O_NONBLOCK);
     return this.r.read(buf);

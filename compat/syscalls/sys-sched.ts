@@ -2,11 +2,9 @@
  * Scheduling and POSIX timers: nice values and priorities, the sched_* policy calls (one policy,
  * SCHED_OTHER, is what runs; the others are accepted only where an unprivileged Linux user could
  * set them), affinity, and timer_create/settime/gettime/getoverrun/delete driven by host timers.
- * System V IPC (shm, sem, msg) answers ENOSYS: Debian's common programs use POSIX shared memory
- * (/dev/shm) and futexes instead.
  */
 
-import { sys, noSys } from './registry.js';
+import { sys } from './registry.js';
 import { E } from '../errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Process, Task } from '../../kernel/process.js';
@@ -229,7 +227,3 @@ sys('timer_delete', ['int'], (k, t, a) => {
   tb.delete(a.int(0));
   return 0;
 });
-
-for (const name of ['shmget', 'shmat', 'shmdt', 'shmctl', 'semget', 'semop', 'semctl', 'semtimedop', 'msgget', 'msgsnd', 'msgrcv', 'msgctl']) {
-  noSys(name, 'System V IPC is not provided; programs use POSIX shared memory (/dev/shm) and futexes');
-}

@@ -5,7 +5,7 @@
  */
 
 import type { Kernel } from '../kernel.js';
-import type { Process } from '../process.js';
+import { type Process, TASK_BLOCKED } from '../process.js';
 import type { Vma } from '../mm/aspace.js';
 import type { OpenFile } from './file.js';
 import { cpuid } from '../cpu/cpuid.js';
@@ -93,6 +93,13 @@ function sigSets(p: Process): { ign: string; cgt: string } {
   return { ign: sigHex(ignLo, ignHi), cgt: sigHex(cgtLo, cgtHi) };
 }
 
+/** The scheduling state letter and name /proc shows for p (its main thread). */
+function procState(p: Process): [string, string] {
+  if (p.exit) return ['Z', 'zombie'];
+  if (p.stopped) return ['T', 'stopped'];
+  return p.tasks[0]?.state === TASK_BLOCKED ? ['S', 'sleeping'] : ['R', 'running'];
+}
+
 export function status(k: Kernel, p: Process): string {
   const uid = k.host.uid, gid = k.host.gid;
   const m = memKb(p);
@@ -101,7 +108,7 @@ export function status(k: Kernel, p: Process): string {
   const cap = uid === 0 ? '000001ffffffffff' : '0000000000000000';
   const n = k.host.cpuCount;
   const kb = (name: string, v: number): string => `${name}:\t${pad(v, 8)} kB\n`;
-  return `Name:\t${p.comm}\nUmask:\t${p.umask.toString(8).padStart(4, '0')}\nState:\tR (running)\n` +
+  return `Name:\t${p.comm}\nUmask:\t${p.umask.toString(8).padStart(4, '0')}\nState:\t${procState(p).join(' (')})\n` +
     `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
     `Uid:\t${uid}\t${uid}\t${uid}\t${uid}\nGid:\t${gid}\t${gid}\t${gid}\t${gid}\nFDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, p.fds.list().length))))}\nGroups:\t${gid} \n` +
     `NStgid:\t${p.pid}\nNSpid:\t${p.pid}\nNSpgid:\t${p.pgid}\nNSsid:\t${p.sid}\nKthread:\t0\n` +
@@ -123,7 +130,7 @@ export function stat(k: Kernel, p: Process): string {
   const ticks = Math.floor(k.host.cpuTimeNs() / 1e7);
   const s = sigSets(p);
   const t = p.tasks[0];
-  const f = [p.pid, `(${p.comm})`, 'R', p.ppid, p.pgid, p.sid, 0, -1, 0x400000, 0, 0, 0, 0, ticks, 0, 0, 0, 20, 0,
+  const f = [p.pid, `(${p.comm})`, procState(p)[0], p.ppid, p.pgid, p.sid, 0, -1, 0x400000, 0, 0, 0, 0, ticks, 0, 0, 0, 20, 0,
     p.tasks.length, 0, 0, m.size * 1024, m.size / 4, '18446744073709551615', 0, 0, stack ? stack.end - 8 : 0, 0, 0,
     0, t ? (t.sigmaskLo >>> 0) : 0, parseInt(s.ign.slice(8), 16), parseInt(s.cgt.slice(8), 16), 0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
     p.mem.brkStart, p.mem.brkStart, p.mem.brkEnd, 0, 0, 0, 0, 0];

@@ -106,5 +106,9 @@ export const CASES: HostCase[] = [
   // multiprocessing: its locks are POSIX semaphores in /dev/shm files mapped MAP_SHARED, its
   // Value/Array live in a shared file mapping, Pool talks over pipes.
   PY('multiprocessing', 'import multiprocessing as mp\ndef sq(x): return x * x\ndef work(q, v, lock):\n  for _ in range(50):\n    with lock: v.value += 1\n  q.put(1)\nif __name__ == "__main__":\n  with mp.Pool(2) as p: print(sum(p.map(sq, range(100))))\n  q = mp.Queue(); v = mp.Value("i", 0); lock = mp.Lock()\n  ps = [mp.Process(target=work, args=(q, v, lock)) for _ in range(3)]\n  for x in ps: x.start()\n  print(sum(q.get() for _ in ps))\n  for x in ps: x.join()\n  print(v.value, [x.exitcode for x in ps])'),
+  // splice and sendfile as cat-style programs use them: through a pipe between two pipes of a
+  // shell pipeline, and from a file to stdout.
+  sh('python3 os.splice pipeline', "cat in.txt nums.txt | python3 -c 'import os, sys\nr, w = os.pipe()\nn = 0\nwhile True:\n  k = os.splice(0, w, 65536)\n  if not k: break\n  while k:\n    m = os.splice(r, 1, k)\n    k -= m\n    n += m\nprint(n, file=sys.stderr)' | cat", ['python3', 'cat']),
+  PY('os.sendfile', 'import os\nfd = os.open("in.txt", os.O_RDONLY)\nn = os.sendfile(1, fd, None, 5)\nm = os.sendfile(1, fd, 2, 100)\nprint("", n, m, os.lseek(fd, 0, os.SEEK_CUR))'),
   sh('bash traps and jobs', "bash -c 'trap \"echo trapped\" USR1; kill -USR1 $$; (sleep 0.1; echo bg) & wait $!; echo status $?; seq 1 4 | xargs -P2 -n1 echo | sort'", ['bash']),
 ];
