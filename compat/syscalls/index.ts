@@ -22,6 +22,7 @@ import './sys-poll.js';
 import './sys-event.js';
 import './sys-sched.js';
 import './sys-ipc.js';
+import './sys-shm.js';
 import { TABLE } from './registry.js';
 import { SysArgs } from './args.js';
 import { E } from '../errno.js';

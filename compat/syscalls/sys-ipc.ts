@@ -3,10 +3,10 @@
  * msgsnd, msgrcv, msgctl). The objects live in kernel/ipc (one namespace per kernel); these
  * handlers read and check the arguments in Linux's order, copy structures in and out
  * (ipc64_perm, semid64_ds, msqid64_ds, seminfo, msginfo as x86-64 lays them out) and return
- * -errno. Shared memory (shm*) is not here yet and answers ENOSYS.
+ * -errno. Shared memory segments are in sys-shm.ts.
  */
 
-import { sys, noSys } from './registry.js';
+import { sys } from './registry.js';
 import { E } from '../errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Task } from '../../kernel/process.js';
@@ -27,23 +27,23 @@ const GETPID = 11, GETVAL = 12, GETALL = 13, GETNCNT = 14, GETZCNT = 15, SETVAL 
 const SEM_STAT = 18, SEM_INFO = 19, SEM_STAT_ANY = 20;
 const MSG_STAT = 11, MSG_INFO = 12, MSG_STAT_ANY = 13;
 
-function credOf(k: Kernel): IpcCred {
+export function credOf(k: Kernel): IpcCred {
   return { uid: k.host.uid, gid: k.host.gid };
 }
 
 /** struct ipc64_perm (48 bytes) at the start of b. */
-function putPerm(b: StructBuf, p: IpcPerm): void {
+export function putPerm(b: StructBuf, p: IpcPerm): void {
   b.i32(0, p.key).u32(4, p.uid).u32(8, p.gid).u32(12, p.cuid).u32(16, p.cgid).u32(20, p.mode).u16(24, p.seq);
 }
 
 /** The uid, gid and mode an IPC_SET passes (from the ipc64_perm at the start of bytes). */
-function readPerm(bytes: Uint8Array): { uid: number; gid: number; mode: number } {
+export function readPerm(bytes: Uint8Array): { uid: number; gid: number; mode: number } {
   const dv = new DataView(bytes.buffer, bytes.byteOffset);
   return { uid: dv.getUint32(4, true), gid: dv.getUint32(8, true), mode: dv.getUint32(20, true) };
 }
 
 /** The object an IPC_STAT (checked identifier) or *_STAT(_ANY) (index) command names. */
-function statTarget<T extends IpcObject>(ids: IpcIds<T>, cred: IpcCred, id: number, byIndex: boolean, any: boolean): T | number {
+export function statTarget<T extends IpcObject>(ids: IpcIds<T>, cred: IpcCred, id: number, byIndex: boolean, any: boolean): T | number {
   const o = byIndex ? ids.atIndex(id) : ids.get(id);
   if (typeof o === 'number') return o;
   if (!any && !ipcPermitted(cred, o.perm, S_IRUGO)) return -E.EACCES;
@@ -281,6 +281,3 @@ sys('msgctl', ['int', 'int', 'ptr'], (k, t, a) => {
   }
 });
 
-for (const name of ['shmget', 'shmat', 'shmdt', 'shmctl']) {
-  noSys(name, 'System V shared memory is not provided yet; programs use POSIX shared memory (/dev/shm)');
-}

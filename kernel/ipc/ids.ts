@@ -134,6 +134,13 @@ export class IpcIds<T extends IpcObject> {
     }
   }
 
+  /** ipc_set_key_private: the object stays, but its key no longer finds it (a removed segment). */
+  makePrivate(obj: T): void {
+    const p = obj.perm;
+    if (p.key !== IPC_PRIVATE && this.byKey.get(p.key) === obj) this.byKey.delete(p.key);
+    p.key = IPC_PRIVATE;
+  }
+
   /** ipc_get_maxidx: what the *_INFO commands return. */
   maxIndex(): number {
     if (this.inUse === 0) return -1;
