@@ -24,7 +24,7 @@ import { getFlags, setFlags } from './cpu/flags.js';
 import { GuestFault } from './cpu/fault.js';
 import { features } from './cpu/cpuid.js';
 import { Vfs } from './vfs/vfs.js';
-import { Process, Task, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD, ExitInfo, SIG_DFL, SIG_IGN } from './process.js';
+import { Process, Task, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD, ExitInfo, SIG_DFL, SIG_IGN, PID_MAX } from './process.js';
 import { FdTable } from './fdtable.js';
 import { prepareExec, initialRegs } from './exec.js';
 import { retireProcess, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
@@ -62,6 +62,9 @@ export interface KernelOptions {
   /** Physical memory size in MiB. */
   memoryMb?: number;
 }
+
+/** The PIDs a wrap past PID_MAX skips (Linux's RESERVED_PIDS). */
+const RESERVED_PIDS = 300;
 
 export class Kernel {
   readonly host: Host;
@@ -167,8 +170,24 @@ export class Kernel {
     return proc;
   }
 
+  /**
+   * The next free PID (and TID), as Linux hands them out: increasing, wrapping at pid_max to
+   * RESERVED_PIDS, skipping numbers still used by a task, a process group or a session.
+   */
   allocPid(): number {
-    return this.nextPid++;
+    for (;;) {
+      const pid = this.nextPid++;
+      if (this.nextPid >= PID_MAX) this.nextPid = RESERVED_PIDS;
+      if (!this.pidInUse(pid)) return pid;
+    }
+  }
+
+  private pidInUse(n: number): boolean {
+    if (this.procs.has(n)) return true;
+    for (const p of this.procs.values()) {
+      if (p.pgid === n || p.sid === n || p.tasks.some((t) => t.tid === n)) return true;
+    }
+    return false;
   }
 
   /** The reason the last exec failed with ENOEXEC (for the CLI's message). */

@@ -11,6 +11,9 @@ import { FdTable } from './fdtable.js';
 import type { SigInfo } from './signal.js';
 import { WaitQueue } from './waitqueue.js';
 
+/** /proc/sys/kernel/pid_max: Linux's PID_MAX_DEFAULT; PIDs wrap there. */
+export const PID_MAX = 32768;
+
 export const NSIG = 64;
 export const SIG_DFL = 0, SIG_IGN = 1;
 

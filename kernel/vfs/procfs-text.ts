@@ -194,8 +194,11 @@ export function mountinfo(k: Kernel, p: Process): string {
   return ms.map((m, j) => {
     const parent = j === 0 ? 1 : ms[0].id;
     const opts = m.options.split(',');
-    const mountOpts = opts.filter((o) => ['rw', 'ro', 'nosuid', 'nodev', 'noexec', 'relatime', 'noatime'].includes(o)).join(',');
-    return `${m.id} ${parent} 0:${m.id} / ${esc(m.point)} ${mountOpts || 'rw'} - ${m.type} ${esc(m.source)} ${m.options}\n`;
+    // Per-mount flags go in the mount options; the super options keep rw/ro and the rest.
+    const perMount = ['nosuid', 'nodev', 'noexec', 'relatime', 'noatime'];
+    const mountOpts = opts.filter((o) => o === 'rw' || o === 'ro' || perMount.includes(o)).join(',');
+    const superOpts = opts.filter((o) => !perMount.includes(o)).join(',');
+    return `${m.id} ${parent} 0:${m.id} / ${esc(m.point)} ${mountOpts || 'rw'} - ${m.type} ${esc(m.source)} ${superOpts || 'rw'}\n`;
   }).join('');
 }
 

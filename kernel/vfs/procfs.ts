@@ -7,7 +7,7 @@
  */
 
 import type { Kernel } from '../kernel.js';
-import type { Process } from '../process.js';
+import { PID_MAX, type Process } from '../process.js';
 import { SynthFs, SynthNode, dir, file, link, names } from './synth.js';
 import { procRoot } from './vfs.js';
 import type { OpenFile } from './file.js';
@@ -133,7 +133,7 @@ export class ProcFs extends SynthFs {
       case 'kernel/version':
         return file(() => k.host.version + '\n');
       case 'kernel/pid_max':
-        return file(() => '4194304\n', 0o644);
+        return file(() => `${PID_MAX}\n`, 0o644);
       case 'kernel/hostname':
         return file(() => k.host.hostname + '\n', 0o644);
       case 'kernel/domainname':
