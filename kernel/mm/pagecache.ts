@@ -60,6 +60,7 @@ export class FileBacking extends Backing {
 
   protected override added(n: number): void {
     this.cache.pageCount += n;
+    if (n > 0 && this.cache.pageCount > this.cache.limit) this.cache.evict();
   }
 
   /** A clean file page is stable until a shared mapping may write it (see mappedShared). */
