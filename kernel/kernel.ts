@@ -33,6 +33,9 @@ import {
 import { saveX87, loadX87 } from './cpu/x87-state.js';
 import { SIGFPE as FAULT_FPE, SIGILL as FAULT_ILL, SIGTRAP as FAULT_TRAP } from './cpu/fault.js';
 
+/** Signals next_signal takes before any other: the synchronous faults (SEGV, BUS, ILL, TRAP, FPE, SYS). */
+const SYNCHRONOUS = new Set([11, 7, 4, 5, 8, 31]);
+
 /** Instructions a task runs before the scheduler looks at others. */
 const SLICE = 200_000;
 /** Milliseconds of guest execution before yielding to Node's event loop. */
@@ -281,6 +284,16 @@ export class Kernel {
       if (t.pending.length > 0) {
         this.deliverSignals(t);
         if (t.state !== TASK_RUNNABLE) continue;
+        if (t.proc.stopped) {
+          this.stoppedTasks.add(t); // a stop signal's default action: not one more instruction
+          continue;
+        }
+      }
+      // A temporary mask (sigsuspend, ppoll, pselect6, epoll_pwait) with no handler to carry
+      // it is restored on the way back to user mode (Linux's restore_saved_sigmask).
+      if (t.savedMask !== null) {
+        [t.sigmaskLo, t.sigmaskHi] = t.savedMask;
+        t.savedMask = null;
       }
       t.restart = null;
       const fault = run(this.cpu, t.proc.code, SLICE);
@@ -418,14 +431,29 @@ export class Kernel {
     for (const p of this.procs.values()) if (!p.exit && p.pgid === pgid) this.signalProcess(p, { signo: sig, code: SI_KERNEL });
   }
 
-  /** Delivers pending, unblocked signals to t, which is on the core. */
+  /**
+   * Delivers t's pending, unblocked signals (t is on the core), as Linux does on the way back
+   * to user mode: one after another, each handler frame stacked on the last (so the handler of
+   * the signal taken last runs first), each frame's mask deciding what may follow. The order is
+   * next_signal's: synchronous faults first, then the lowest number, queue order within one.
+   * A stop ends the round; the rest wait for SIGCONT.
+   */
   private deliverSignals(t: Task): void {
-    while (t.state === TASK_RUNNABLE) {
-      const k = t.pending.findIndex((x) => !isBlocked(t, x.signo));
+    while (t.state === TASK_RUNNABLE && !t.proc.stopped) {
+      let k = -1;
+      for (let i = 0; i < t.pending.length; i++) {
+        const s = t.pending[i].signo;
+        if (isBlocked(t, s)) continue;
+        if (k < 0) k = i;
+        else {
+          const best = t.pending[k].signo;
+          const ss = SYNCHRONOUS.has(s), bs = SYNCHRONOUS.has(best);
+          if ((ss && !bs) || (ss === bs && s < best)) k = i;
+        }
+      }
       if (k < 0) return;
       const [info] = t.pending.splice(k, 1);
-      if (!this.deliver(t, info)) continue;
-      return; // one handler frame at a time; the rest wait for the next return to user mode
+      this.deliver(t, info);
     }
   }
 
