@@ -6,7 +6,8 @@
 
 import type { Kernel } from './kernel.js';
 import { Process, Task, ExitInfo, TASK_DEAD, SIG_IGN } from './process.js';
-import { SIGCHLD, SA_NOCLDWAIT } from './signal.js';
+import { SIGCHLD, SA_NOCLDWAIT, SIGHUP, SIGCONT, SI_KERNEL } from './signal.js';
+import { inheritSched, noteRss } from './cputime.js';
 import { procRoot, setProcRoot } from './vfs/vfs.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800;
@@ -55,6 +56,7 @@ export function forkProcess(k: Kernel, t: Task, a: CloneArgs): Process {
   for (const [r, l] of parent.rlimits) child.rlimits.set(r, { ...l });
   const ct = new Task(pid, child);
   child.tasks.push(ct);
+  inheritSched(t, ct);
   k.copyCoreRegs(ct);
   ct.sigmaskLo = t.sigmaskLo;
   ct.sigmaskHi = t.sigmaskHi;
@@ -75,6 +77,8 @@ export function forkProcess(k: Kernel, t: Task, a: CloneArgs): Process {
  */
 export function retireProcess(k: Kernel, p: Process): void {
   for (const t of p.tasks) t.state = TASK_DEAD;
+  noteRss(p);
+  p.cpuTimers.clear();
   p.fds.closeAll();
   p.releaseMem();
   k.releaseVfork(p);
@@ -119,7 +123,11 @@ export function matchingChildren(p: Process, pid: number): Process[] {
 
 /** Removes a zombie child for good. */
 export function reap(k: Kernel, parent: Process, c: Process): void {
+  k.settleCpuTime();
   parent.children.delete(c);
-  parent.childCpuNs += c.cpuNs + c.childCpuNs;
+  // Only waited-for descendants count in RUSAGE_CHILDREN and times' cutime (wait_task_zombie).
+  parent.cutimeNs += c.utimeNs + c.cutimeNs;
+  parent.cstimeNs += c.stimeNs + c.cstimeNs;
+  parent.cmaxRssKb = Math.max(parent.cmaxRssKb, c.maxRssKb, c.cmaxRssKb);
   k.procs.delete(c.pid);
 }
