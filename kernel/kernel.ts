@@ -21,14 +21,14 @@ import { Vfs } from './vfs/vfs.js';
 import { Process, Task, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD, ExitInfo, SIG_DFL, SIG_IGN } from './process.js';
 import { FdTable } from './fdtable.js';
 import { prepareExec, initialRegs } from './exec.js';
-import { retireProcess, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
+import { retireProcess, willBecomeOrphaned, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
 import { futexWake, exitRobustList } from './futex.js';
 import { ExecFormatError } from './loader/elf.js';
 import { S_IFMT, S_IFREG } from './vfs/file.js';
 import { E } from '../compat/errno.js';
 import {
   SigInfo, setupFrame, isBlocked, isIgnored, bit, DEFAULT_CORE, DEFAULT_STOP, SIGKILL, SIGSEGV,
-  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL, SIGCONT, SA_NOCLDSTOP,
+  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL, SIGCONT, SA_NOCLDSTOP, SIGSTOP,
 } from './signal.js';
 import { saveX87, loadX87 } from './cpu/x87-state.js';
 import { charge, uncharge, runTimers, taskWeight, inheritSched } from './cputime.js';
@@ -638,7 +638,9 @@ export class Kernel {
       if (isIgnored(act, sig) || DEFAULT_STOP.has(sig)) {
         if (restart) this.restartSyscall(t, restart.nr);
         if (saved) [t.sigmaskLo, t.sigmaskHi] = saved;
-        if (DEFAULT_STOP.has(sig)) this.stopProcess(p, sig);
+        // SIGTSTP/SIGTTIN/SIGTTOU do nothing in an orphaned process group (nobody in the
+        // session could continue it); SIGSTOP always stops (get_signal's is_current_pgrp_orphaned).
+        if (DEFAULT_STOP.has(sig) && (sig === SIGSTOP || !willBecomeOrphaned(this, p.pgid, null))) this.stopProcess(p, sig);
         return false;
       }
       this.killProcess(p, sig);

@@ -271,10 +271,12 @@ sys('prctl', ['int', 'hex', 'hex', 'hex', 'hex'], (k, t, a) => {
       return 0;
     }
     case PR_SET_CHILD_SUBREAPER:
+      p.childSubreaper = a.u64(1) !== 0; // orphaned descendants come here (lifecycle.ts)
+      return 0;
     case PR_SET_NO_NEW_PRIVS:
       return 0;
     case PR_GET_CHILD_SUBREAPER:
-      t.proc.mem.writeBytes(a.ptr(1), new StructBuf(4).bytes);
+      t.proc.mem.writeBytes(a.ptr(1), new StructBuf(4).i32(0, p.childSubreaper ? 1 : 0).bytes);
       return 0;
     case PR_GET_NO_NEW_PRIVS:
       return 0;
