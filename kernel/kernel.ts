@@ -220,6 +220,11 @@ export class Kernel {
     }
     t.state = TASK_DEAD;
     if (this.onCore === t) this.onCore = null;
+    // Timers on this thread's CPU clock can never fire now.
+    for (const tm of p.cpuTimers) if (tm.task === t) {
+      tm.expires = 0;
+      p.cpuTimers.delete(tm);
+    }
     exitRobustList(t);
     if (t.clearChildTid) {
       try {

@@ -81,6 +81,8 @@ export function forkProcess(k: Kernel, t: Task, a: CloneArgs): Process {
 export function retireProcess(k: Kernel, p: Process): void {
   for (const t of p.tasks) t.state = TASK_DEAD;
   noteRss(p);
+  // Timers on its clocks are dead (timer_gettime reads them as disarmed).
+  for (const tm of p.cpuTimers) tm.expires = 0;
   p.cpuTimers.clear();
   p.fds.closeAll();
   p.releaseMem();

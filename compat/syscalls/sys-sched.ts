@@ -311,6 +311,9 @@ sys('timer_delete', ['int'], (k, t, a) => {
   return 0;
 });
 
+noSys('sched_setattr', 'not provided (SCHED_DEADLINE, uclamp); sched_setscheduler and setpriority are');
+noSys('sched_getattr', 'not provided (SCHED_DEADLINE, uclamp); sched_getscheduler and getpriority are');
+
 for (const name of ['shmget', 'shmat', 'shmdt', 'shmctl', 'semget', 'semop', 'semctl', 'semtimedop', 'msgget', 'msgsnd', 'msgrcv', 'msgctl']) {
   noSys(name, 'System V IPC is not provided; programs use POSIX shared memory (/dev/shm) and futexes');
 }
