@@ -6,6 +6,7 @@
  * still-intact program).
  */
 
+import { noteRss } from './cputime.js';
 import type { Kernel } from './kernel.js';
 import { Process, Task, SIG_DFL } from './process.js';
 import { AddressSpace } from './mm/aspace.js';
@@ -114,6 +115,7 @@ export function initialRegs(t: Task, img: LoadedImage): void {
 
 /** Replaces p's image with a prepared one (the point of no return of execve). */
 export function commitExec(k: Kernel, p: Process, t: Task, prep: Prepared): void {
+  noteRss(p); // ru_maxrss spans the exec
   p.setMem(prep.mem);
   p.exe = prep.guest;
   p.comm = prep.guest.slice(prep.guest.lastIndexOf('/') + 1).slice(0, 15);
@@ -130,9 +132,13 @@ export function commitExec(k: Kernel, p: Process, t: Task, prep: Prepared): void
       a.restorer = 0;
     }
   }
-  // Other threads of the process end (de_thread).
+  // Other threads of the process end (de_thread), with their CPU timers; POSIX timers are
+  // deleted (exit_itimers); the itimers and the process CPU timers carry over.
   for (const x of p.tasks) if (x !== t) x.state = 2;
   p.tasks = [t];
+  for (const tm of p.cpuTimers) if (tm.task && tm.task !== t) p.cpuTimers.delete(tm);
+  for (const tm of p.posixTimers.values()) tm.disarm();
+  p.posixTimers.clear();
   t.altStack = { sp: 0, flags: SS_DISABLE, size: 0 };
   t.clearChildTid = 0;
   t.robustList = 0;

@@ -27,24 +27,43 @@ import { Vfs } from './vfs/vfs.js';
 import { Process, Task, TASK_RUNNABLE, TASK_BLOCKED, TASK_DEAD, ExitInfo, SIG_DFL, SIG_IGN, PID_MAX } from './process.js';
 import { FdTable } from './fdtable.js';
 import { prepareExec, initialRegs } from './exec.js';
-import { retireProcess, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
+import { retireProcess, willBecomeOrphaned, CloneArgs, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID } from './lifecycle.js';
 import { futexWake, futexKey, exitRobustList } from './futex.js';
 import { ExecFormatError } from './loader/elf.js';
 import { S_IFMT, S_IFREG, O_RDONLY, fileObservers } from './vfs/file.js';
 import { E } from '../compat/errno.js';
 import {
   SigInfo, setupFrame, isBlocked, isIgnored, bit, DEFAULT_CORE, DEFAULT_STOP, SIGKILL, SIGSEGV,
-  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL, SIGCONT, SA_NOCLDSTOP,
+  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL, SIGCONT, SA_NOCLDSTOP, SIGSTOP,
 } from './signal.js';
 import { saveX87, loadX87 } from './cpu/x87-state.js';
+import { charge, uncharge, runTimers, taskWeight, inheritSched } from './cputime.js';
 import { SIGFPE as FAULT_FPE, SIGILL as FAULT_ILL, SIGTRAP as FAULT_TRAP } from './cpu/fault.js';
 import { IpcNamespace } from './ipc/namespace.js';
 import { exitSem } from './ipc/sem.js';
+
+/** Signals next_signal takes before any other: the synchronous faults (SEGV, BUS, ILL, TRAP, FPE, SYS). */
+const SYNCHRONOUS = new Set([11, 7, 4, 5, 8, 31]);
 
 /** Instructions a task runs before the scheduler looks at others. */
 const SLICE = 200_000;
 /** Milliseconds of guest execution before yielding to Node's event loop. */
 const YIELD_MS = 10;
+/** Preemption correction (see checkpoint): how often to read the host's run delay while running. */
+const CHECKPOINT_NS = 2_000_000;
+/**
+ * A slice that ran at least this many instructions before its syscall reads the clock twice to
+ * split user from system time; shorter ones read it once (clock reads cost ~50 ns, a syscall-bound
+ * loop makes millions of them).
+ */
+const SPLIT_INSNS = 4096;
+/** A pause longer than this between scheduler runs voids the last reading (idle time is not ours). */
+const CHECKPOINT_GAP_NS = 200_000;
+/**
+ * How far behind the least-run task a waking task may be placed (ns of virtual runtime): a
+ * sleeper gets a little credit, not the whole time it slept (CFS's sched_latency / 2).
+ */
+const WAKE_CREDIT_NS = 3_000_000;
 
 export type SyscallResult = number | Promise<number>;
 export type SyscallDispatcher = (k: Kernel, t: Task, nr: number) => SyscallResult;
@@ -76,7 +95,18 @@ export class Kernel {
   readonly procs = new Map<number, Process>();
   /** System V IPC objects (semaphores, message queues): one namespace per kernel instance. */
   readonly ipc: IpcNamespace;
+  /** Runnable tasks not on the core; the one with the least virtual runtime goes next (CFS). */
   private readonly runq: Task[] = [];
+  /** Never decreases: the virtual runtime of the last task picked (a floor for waking tasks). */
+  private minVruntime = 0;
+  /**
+   * The last reading of the host's run delay (with the monotonic time it was taken), and the
+   * tasks charged since, with how much (Task.ckUser/ckSys): see checkpoint.
+   */
+  private ck: { wall: number; delay: number } | null = null;
+  private charged: Task[] = [];
+  /** Average cost of a guest instruction (ns), from slices that ran their budget out. */
+  private nsPerInsn = 2;
   private readonly dispatch: SyscallDispatcher;
   private onCore: Task | null = null;
   private loopQueued = false;
@@ -227,6 +257,7 @@ export class Kernel {
     const tid = this.allocPid();
     const ct = new Task(tid, p);
     p.tasks.push(ct);
+    inheritSched(t, ct);
     this.copyCoreRegs(ct);
     this.setTaskReg(ct, 0, 0);
     if (a.stack) this.setTaskReg(ct, 4, a.stack);
@@ -252,6 +283,11 @@ export class Kernel {
     }
     t.state = TASK_DEAD;
     if (this.onCore === t) this.onCore = null;
+    // Timers on this thread's CPU clock can never fire now.
+    for (const tm of p.cpuTimers) if (tm.task === t) {
+      tm.expires = 0;
+      p.cpuTimers.delete(tm);
+    }
     exitRobustList(t);
     if (t.clearChildTid) {
       try {
@@ -278,10 +314,105 @@ export class Kernel {
     });
   }
 
+  /**
+   * Puts t on the run queue. A task that waited (or was stopped) comes back no further behind
+   * than WAKE_CREDIT_NS, so a long sleep does not buy it a long monopoly of the core.
+   */
   makeRunnable(t: Task): void {
+    const floor = this.minVruntime - WAKE_CREDIT_NS;
+    if (t.vruntime < floor) t.vruntime = floor;
     t.state = TASK_RUNNABLE;
-    this.runq.push(t);
+    if (!t.queued) {
+      t.queued = true;
+      this.runq.push(t);
+    }
     this.kick();
+  }
+
+  /**
+   * The next task to run: the least virtual runtime (ties: the longest queued). Entries of tasks
+   * that have since blocked or died are dropped on the way.
+   */
+  private pick(): Task | null {
+    const q = this.runq;
+    if (q.length === 1 && q[0].state === TASK_RUNNABLE) {
+      // One runnable task (the common case: one busy process): no choice to make.
+      const t = q.pop()!;
+      t.queued = false;
+      if (t.vruntime > this.minVruntime) this.minVruntime = t.vruntime;
+      return t;
+    }
+    let best = -1;
+    for (let i = 0; i < q.length; ) {
+      const x = q[i];
+      if (x.state !== TASK_RUNNABLE) {
+        x.queued = false;
+        q.splice(i, 1);
+        continue;
+      }
+      if (best < 0 || x.vruntime < q[best].vruntime) best = i;
+      i++;
+    }
+    if (best < 0) return null;
+    const t = q[best];
+    q.splice(best, 1);
+    t.queued = false;
+    if (t.vruntime > this.minVruntime) this.minVruntime = t.vruntime;
+    return t;
+  }
+
+  /**
+   * sched_yield: t goes behind every task now waiting for the core (its virtual runtime is raised
+   * to theirs; at a tie the queue order puts it last).
+   */
+  yieldTask(t: Task): void {
+    for (const x of this.runq) if (x.state === TASK_RUNNABLE && x.vruntime > t.vruntime) t.vruntime = x.vruntime;
+  }
+
+  /**
+   * Charges a slice: CPU time to the task and process (cputime.ts), and virtual runtime in
+   * inverse proportion to the task's CFS weight, which is how nice values share the core.
+   */
+  private account(t: Task, userNs: number, sysNs: number): void {
+    const due = charge(t, userNs, sysNs);
+    t.vruntime += ((userNs + sysNs) * 1024) / taskWeight(t);
+    if (t.ckUser === 0 && t.ckSys === 0) this.charged.push(t);
+    t.ckUser += userNs;
+    t.ckSys += sysNs;
+    if (due) {
+      // Correct for preemption before a timer fires on time the guest did not use.
+      this.settleCpuTime();
+      runTimers(t.proc, t);
+    }
+  }
+
+  /**
+   * Reads the host's run delay: whatever of it grew since the last reading is time the host
+   * thread was preempted while we were measuring slices, and is taken back from the tasks charged
+   * since, in proportion. Those charges are still unseen by any guest (every CPU-clock read calls
+   * settleCpuTime first), so no clock runs backwards. Without a previous reading (the start of a
+   * run after a pause) this only sets the baseline.
+   */
+  private checkpoint(now: number): void {
+    const delay = this.host.runDelayNs();
+    if (delay < 0) return;
+    const ck = this.ck;
+    if (ck !== null && delay > ck.delay && now > ck.wall) {
+      const f = Math.min(1, (delay - ck.delay) / (now - ck.wall));
+      for (const t of this.charged) {
+        const u = t.ckUser * f, s = t.ckSys * f;
+        uncharge(t, u, s);
+        t.vruntime -= ((u + s) * 1024) / taskWeight(t);
+      }
+    }
+    for (const t of this.charged) t.ckUser = t.ckSys = 0;
+    this.charged.length = 0;
+    this.ck = { wall: now, delay };
+  }
+
+  /** Brings the CPU-time accounting up to date before a guest reads it (clocks, rusage, /proc). */
+  settleCpuTime(): void {
+    if (this.ck !== null) this.checkpoint(this.host.monotonicNs());
   }
 
   private kick(): void {
@@ -333,9 +464,11 @@ export class Kernel {
   private loop(): void {
     this.loopQueued = false;
     const start = this.host.monotonicNs();
-    while (this.runq.length > 0) {
-      const t = this.runq.shift()!;
-      if (t.state !== TASK_RUNNABLE) continue;
+    let now = start;
+    // A reading from a run that ended just now still holds (back-to-back runs of a busy guest);
+    // after a pause it would count the host's idle wake-up delay as ours.
+    if (this.ck !== null && start - this.ck.wall > CHECKPOINT_GAP_NS) this.ck = null;
+    for (let t = this.pick(); t !== null; t = this.pick()) {
       if (t.proc.stopped) {
         this.stoppedTasks.add(t); // resumes with SIGCONT
         continue;
@@ -345,19 +478,61 @@ export class Kernel {
         this.deliverSignals(t);
         if (t.state !== TASK_RUNNABLE) continue;
         if (t.proc.stopped) {
-          this.stoppedTasks.add(t); // a stop signal was just acted on: not another instruction
+          this.stoppedTasks.add(t); // a stop signal's default action: not one more instruction
           continue;
         }
       }
-      t.restart = null;
-      const fault = run(this.cpu, t.proc.code, SLICE);
-      if (fault !== null) this.onFault(t, fault);
-      else if (this.cpu.stop === STOP_SYSCALL) this.onSyscall(t);
-      if (t.state === TASK_RUNNABLE) this.runq.push(t);
-      if (this.host.monotonicNs() - start > YIELD_MS * 1e6) {
-        if (this.runq.length > 0) this.kick();
-        return;
+      // A temporary mask (sigsuspend, ppoll, pselect6, epoll_pwait) with no handler to carry
+      // it is restored on the way back to user mode (Linux's restore_saved_sigmask).
+      if (t.savedMask !== null) {
+        [t.sigmaskLo, t.sigmaskHi] = t.savedMask;
+        t.savedMask = null;
       }
+      t.restart = null;
+      const r0 = this.cpu.retired;
+      const fault = run(this.cpu, t.proc.code, SLICE);
+      const insns = this.cpu.retired - r0;
+      if (fault === null && this.cpu.stop === STOP_SYSCALL) {
+        if (insns >= SPLIT_INSNS) {
+          // User time is charged before the syscall runs, so the thread's own CPU clock read
+          // by that syscall includes it; the syscall itself is system time.
+          const ran = this.host.monotonicNs();
+          this.account(t, ran - now, 0);
+          this.onSyscall(t);
+          now = this.host.monotonicNs();
+          this.account(t, 0, now - ran);
+        } else {
+          // A few instructions between syscalls (a syscall-bound program): one clock read for
+          // both, the user part estimated from the instruction count.
+          this.onSyscall(t);
+          const end = this.host.monotonicNs();
+          const user = Math.min(end - now, insns * this.nsPerInsn);
+          this.account(t, user, end - now - user);
+          now = end;
+        }
+      } else {
+        if (fault !== null) this.onFault(t, fault);
+        const end = this.host.monotonicNs();
+        this.account(t, end - now, 0);
+        if (fault === null && insns > 0) this.nsPerInsn += ((end - now) / insns - this.nsPerInsn) / 16;
+        now = end;
+      }
+      if (t.state === TASK_RUNNABLE && !t.queued) {
+        t.queued = true;
+        this.runq.push(t);
+      }
+      // Long runs are where preemption hides: read the run delay every few ms (the first
+      // reading, 1 ms in, is the baseline; the time before it stays as measured).
+      if (this.ck === null ? now - start >= CHECKPOINT_NS / 2 : now - this.ck.wall >= CHECKPOINT_NS) this.checkpoint(now);
+      if (now - start > YIELD_MS * 1e6) {
+        if (this.runq.length > 0) this.kick();
+        break;
+      }
+    }
+    if (this.ck !== null) this.checkpoint(now);
+    else {
+      for (const t of this.charged) t.ckUser = t.ckSys = 0;
+      this.charged.length = 0;
     }
   }
 
@@ -472,8 +647,15 @@ export class Kernel {
     if (t.state === TASK_RUNNABLE) this.kick();
   }
 
-  /** Sends a signal to a process: to a task of it that does not block the signal. */
-  signalProcess(p: Process, info: SigInfo): void {
+  /**
+   * Sends a signal to a process: to a task of it that does not block the signal, `prefer` first
+   * (the thread whose CPU time fired a timer, as Linux's complete_signal tries the current one).
+   */
+  signalProcess(p: Process, info: SigInfo, prefer: Task | null = null): void {
+    if (prefer && prefer.proc === p && prefer.state !== TASK_DEAD && !isBlocked(prefer, info.signo)) {
+      this.sendSignal(prefer, info);
+      return;
+    }
     const live = p.tasks.filter((t) => t.state !== TASK_DEAD);
     const t = live.find((x) => !isBlocked(x, info.signo)) ?? live[0];
     if (t) this.sendSignal(t, info);
@@ -485,14 +667,29 @@ export class Kernel {
     for (const p of this.procs.values()) if (!p.exit && p.pgid === pgid) this.signalProcess(p, { signo: sig, code: SI_KERNEL });
   }
 
-  /** Delivers pending, unblocked signals to t, which is on the core. */
+  /**
+   * Delivers t's pending, unblocked signals (t is on the core), as Linux does on the way back
+   * to user mode: one after another, each handler frame stacked on the last (so the handler of
+   * the signal taken last runs first), each frame's mask deciding what may follow. The order is
+   * next_signal's: synchronous faults first, then the lowest number, queue order within one.
+   * A stop ends the round; the rest wait for SIGCONT.
+   */
   private deliverSignals(t: Task): void {
-    while (t.state === TASK_RUNNABLE) {
-      const k = t.pending.findIndex((x) => !isBlocked(t, x.signo));
+    while (t.state === TASK_RUNNABLE && !t.proc.stopped) {
+      let k = -1;
+      for (let i = 0; i < t.pending.length; i++) {
+        const s = t.pending[i].signo;
+        if (isBlocked(t, s)) continue;
+        if (k < 0) k = i;
+        else {
+          const best = t.pending[k].signo;
+          const ss = SYNCHRONOUS.has(s), bs = SYNCHRONOUS.has(best);
+          if ((ss && !bs) || (ss === bs && s < best)) k = i;
+        }
+      }
       if (k < 0) return;
       const [info] = t.pending.splice(k, 1);
-      if (!this.deliver(t, info)) continue;
-      return; // one handler frame at a time; the rest wait for the next return to user mode
+      this.deliver(t, info);
     }
   }
 
@@ -509,7 +706,9 @@ export class Kernel {
       if (isIgnored(act, sig) || DEFAULT_STOP.has(sig)) {
         if (restart) this.restartSyscall(t, restart.nr);
         if (saved) [t.sigmaskLo, t.sigmaskHi] = saved;
-        if (DEFAULT_STOP.has(sig)) this.stopProcess(p, sig);
+        // SIGTSTP/SIGTTIN/SIGTTOU do nothing in an orphaned process group (nobody in the
+        // session could continue it); SIGSTOP always stops (get_signal's is_current_pgrp_orphaned).
+        if (DEFAULT_STOP.has(sig) && (sig === SIGSTOP || !willBecomeOrphaned(this, p.pgid, null))) this.stopProcess(p, sig);
         return false;
       }
       this.killProcess(p, sig);

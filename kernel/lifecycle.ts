@@ -1,12 +1,14 @@
 /**
  * Process lifecycle: fork/vfork/clone of a process (copy-on-write or shared address space),
- * exit with zombies and SIGCHLD, reparenting, and wait4/waitid's search for a child to reap.
+ * exit with zombies and SIGCHLD, reparenting (to the nearest PR_SET_CHILD_SUBREAPER ancestor, or
+ * init), orphaned process groups, and wait4/waitid's search for a child to reap.
  * Threads (CLONE_THREAD) are tasks of one process and come with futexes.
  */
 
 import type { Kernel } from './kernel.js';
 import { Process, Task, ExitInfo, TASK_DEAD, SIG_IGN } from './process.js';
-import { SIGCHLD, SA_NOCLDWAIT } from './signal.js';
+import { SIGCHLD, SA_NOCLDWAIT, SIGHUP, SIGCONT, SI_KERNEL } from './signal.js';
+import { inheritSched, noteRss } from './cputime.js';
 import { procRoot, setProcRoot } from './vfs/vfs.js';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800;
@@ -55,6 +57,7 @@ export function forkProcess(k: Kernel, t: Task, a: CloneArgs): Process {
   for (const [r, l] of parent.rlimits) child.rlimits.set(r, { ...l });
   const ct = new Task(pid, child);
   child.tasks.push(ct);
+  inheritSched(t, ct);
   k.copyCoreRegs(ct);
   ct.sigmaskLo = t.sigmaskLo;
   ct.sigmaskHi = t.sigmaskHi;
@@ -70,19 +73,31 @@ export function forkProcess(k: Kernel, t: Task, a: CloneArgs): Process {
 }
 
 /**
- * Bookkeeping when p has ended: close its files, free its memory, give its children away,
- * and become a zombie for the parent to reap (or vanish if nobody will).
+ * Bookkeeping when p has ended (Linux's exit_notify): close its files, free its memory, give its
+ * children to the nearest subreaper ancestor or init, send SIGHUP+SIGCONT to process groups this
+ * exit orphans while they have stopped members, and become a zombie for the parent to reap (or
+ * vanish if nobody will).
  */
 export function retireProcess(k: Kernel, p: Process): void {
   for (const t of p.tasks) t.state = TASK_DEAD;
+  noteRss(p);
+  // Timers on its clocks are dead (timer_gettime reads them as disarmed).
+  for (const tm of p.cpuTimers) tm.expires = 0;
+  p.cpuTimers.clear();
   p.fds.closeAll();
   p.releaseMem();
   k.releaseVfork(p);
+  const reaper = newReaper(p);
   for (const c of p.children) {
-    c.parent = null;
-    c.ppid = 1;
+    c.parent = reaper;
+    c.ppid = reaper ? reaper.pid : 1;
+    reaper?.children.add(c);
     if (c.pdeathsig) k.signalProcess(c, { signo: c.pdeathsig, code: 0 });
-    if (c.exit) k.procs.delete(c.pid); // nobody will reap it now
+    if (c.exit) {
+      if (reaper) notifyExit(k, c, reaper);
+      else k.procs.delete(c.pid); // init reaps it
+    }
+    killOrphanedPgrp(k, c, p, null);
   }
   p.children.clear();
   const parent = p.parent;
@@ -90,12 +105,28 @@ export function retireProcess(k: Kernel, p: Process): void {
     k.procs.delete(p.pid);
     return;
   }
+  killOrphanedPgrp(k, p, parent, p);
+  notifyExit(k, p, parent);
+}
+
+/** Where p's children go when it dies: its nearest living subreaper ancestor, or init (null). */
+function newReaper(p: Process): Process | null {
+  for (let a = p.parent; a; a = a.parent) if (a.childSubreaper && !a.exit) return a;
+  return null;
+}
+
+/**
+ * Tells the parent that child p has exited (do_notify_parent): SIGCHLD, and a wake-up for its
+ * waits. A parent that ignores SIGCHLD, or set SA_NOCLDWAIT, has the child reaped at once (POSIX);
+ * with SA_NOCLDWAIT and a handler the signal is still sent, as Linux does.
+ */
+function notifyExit(k: Kernel, p: Process, parent: Process): void {
   const act = parent.sigactions[SIGCHLD];
   if (act.handler === SIG_IGN || act.flags & SA_NOCLDWAIT) {
-    // Children of a parent ignoring SIGCHLD are reaped at once (POSIX.1-2001).
     parent.children.delete(p);
     k.procs.delete(p.pid);
-  } else {
+  }
+  if (act.handler !== SIG_IGN) {
     const e = p.exit!;
     k.signalProcess(parent, {
       signo: SIGCHLD,
@@ -106,6 +137,34 @@ export function retireProcess(k: Kernel, p: Process): void {
     });
   }
   parent.childWait.notify();
+}
+
+/**
+ * Linux's will_become_orphaned_pgrp: true if no member of process group pgid (other than
+ * `ignored`, and not counting zombies) has a parent in a different group of the same session.
+ * A member whose parent is init (null here: outside the run) does not connect the group.
+ */
+export function willBecomeOrphaned(k: Kernel, pgid: number, ignored: Process | null): boolean {
+  for (const q of k.procs.values()) {
+    if (q.pgid !== pgid || q === ignored || q.exit) continue;
+    const par = q.parent;
+    if (par && par.pgid !== pgid && par.sid === q.sid) return false;
+  }
+  return true;
+}
+
+/**
+ * Linux's kill_orphaned_pgrp: p's group was connected to its session through `parent` (p's
+ * parent, exiting or just left); if the group is now orphaned and has a stopped member, every
+ * member gets SIGHUP then SIGCONT, so stopped jobs nobody can resume are not left behind (POSIX).
+ */
+function killOrphanedPgrp(k: Kernel, p: Process, parent: Process | null, ignored: Process | null): void {
+  if (!parent || parent.pgid === p.pgid || parent.sid !== p.sid) return;
+  if (!willBecomeOrphaned(k, p.pgid, ignored)) return;
+  const members = [...k.procs.values()].filter((q) => q.pgid === p.pgid && !q.exit);
+  if (!members.some((q) => q.stopped)) return;
+  for (const q of members) k.signalProcess(q, { signo: SIGHUP, code: SI_KERNEL });
+  for (const q of members) k.signalProcess(q, { signo: SIGCONT, code: SI_KERNEL });
 }
 
 /** The children of p a wait for `pid` (wait4's convention) may report. */
@@ -119,7 +178,11 @@ export function matchingChildren(p: Process, pid: number): Process[] {
 
 /** Removes a zombie child for good. */
 export function reap(k: Kernel, parent: Process, c: Process): void {
+  k.settleCpuTime();
   parent.children.delete(c);
-  parent.childCpuNs += c.cpuNs + c.childCpuNs;
+  // Only waited-for descendants count in RUSAGE_CHILDREN and times' cutime (wait_task_zombie).
+  parent.cutimeNs += c.utimeNs + c.cutimeNs;
+  parent.cstimeNs += c.stimeNs + c.cstimeNs;
+  parent.cmaxRssKb = Math.max(parent.cmaxRssKb, c.maxRssKb, c.cmaxRssKb);
   k.procs.delete(c.pid);
 }

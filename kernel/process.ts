@@ -10,6 +10,7 @@ import { TaskRegs } from './cpu/state.js';
 import { FdTable } from './fdtable.js';
 import type { SigInfo } from './signal.js';
 import { WaitQueue } from './waitqueue.js';
+import type { CpuTimer } from './cputime.js';
 
 /** /proc/sys/kernel/pid_max: Linux's PID_MAX_DEFAULT; PIDs wrap there. */
 export const PID_MAX = 32768;
@@ -66,6 +67,19 @@ export class Task {
   interrupt: (() => void) | null = null;
   /** sigaltstack. */
   altStack = { sp: 0, flags: 2 /* SS_DISABLE */, size: 0 };
+  /** CPU time this thread ran guest code (user) and syscalls (system), in ns (see cputime.ts). */
+  utimeNs = 0;
+  stimeNs = 0;
+  /** Charged since the kernel's last run-delay reading (may still be corrected, see checkpoint). */
+  ckUser = 0;
+  ckSys = 0;
+  /** Scheduling: nice value, policy (SCHED_OTHER/BATCH/IDLE), SCHED_RESET_ON_FORK, CFS virtual runtime. */
+  nice = 0;
+  policy = 0;
+  resetOnFork = false;
+  vruntime = 0;
+  /** True while the task has an entry in the kernel's run queue (no duplicates). */
+  queued = false;
 
   constructor(tid: number, proc: Process) {
     this.tid = tid;
@@ -100,9 +114,23 @@ export class Process {
   readonly childWait = new WaitQueue();
   /** Set while a vfork parent waits for this child to exec or exit. */
   vforkDone: (() => void) | null = null;
-  /** CPU time charged to the process (ns) and to its waited-for children, for getrusage/times. */
-  cpuNs = 0;
-  childCpuNs = 0;
+  /**
+   * CPU time of all its threads, live and exited (ns), and of its waited-for descendants
+   * (Linux's signal->cutime/cstime: a child's own and its own children's, added when reaped).
+   */
+  utimeNs = 0;
+  stimeNs = 0;
+  cutimeNs = 0;
+  cstimeNs = 0;
+  /** Peak resident set (kB) seen so far, and the largest of its reaped descendants' (ru_maxrss). */
+  maxRssKb = 0;
+  cmaxRssKb = 0;
+  /** Armed timers on this process's or its threads' CPU-time clocks (itimers, POSIX CPU timers). */
+  readonly cpuTimers = new Set<CpuTimer>();
+  /** POSIX timers (timer_create), by id; deleted at exec, not inherited by fork. */
+  readonly posixTimers = new Map<number, { disarm(): void }>();
+  /** PR_SET_CHILD_SUBREAPER: orphaned descendants are reparented here instead of to init. */
+  childSubreaper = false;
   /** Job control: stopped by a stop signal; the stop/continue not yet reported to wait. */
   stopped = false;
   stopReport = 0;

@@ -16,6 +16,8 @@ import { isPollable, Pollable, POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDNORM, PO
 import { bit } from '../../kernel/signal.js';
 import { StructBuf, readTimespec } from '../structs.js';
 import { blocking } from './sys-rw.js';
+import { withMask, restoreMask } from './sys-poll.js';
+import type { SysArgs } from './args.js';
 
 function anonStat(): HostStat {
   return {
@@ -382,14 +384,20 @@ function doEpollWait(k: Kernel, t: Task, epfd: number, evAddr: number, max: numb
 }
 
 sys('epoll_wait', ['fd', 'ptr', 'int', 'int'], (k, t, a) => doEpollWait(k, t, a.int(0), a.ptr(1), a.int(2), a.int(3) < 0 ? null : a.int(3)));
-sys('epoll_pwait', ['fd', 'ptr', 'int', 'int', 'ptr', 'size'], (k, t, a) => doEpollWait(k, t, a.int(0), a.ptr(1), a.int(2), a.int(3) < 0 ? null : a.int(3)),
-  { status: 'partial', note: 'the signal mask argument is not applied' });
+/** epoll_pwait/epoll_pwait2: the wait runs under the given signal mask (see withMask). */
+function epollPwait(k: Kernel, t: Task, a: SysArgs, timeoutMs: number | null): number | Promise<number> {
+  const e = withMask(t, a.ptr(4), a.u64(5));
+  if (e < 0) return e;
+  return restoreMask(t, doEpollWait(k, t, a.int(0), a.ptr(1), a.int(2), timeoutMs), -E.EINTR);
+}
+
+sys('epoll_pwait', ['fd', 'ptr', 'int', 'int', 'ptr', 'size'], (k, t, a) => epollPwait(k, t, a, a.int(3) < 0 ? null : a.int(3)));
 sys('epoll_pwait2', ['fd', 'ptr', 'int', 'ptr', 'ptr', 'size'], (k, t, a) => {
   let ms: number | null = null;
   if (a.ptr(3)) {
     const [s, ns] = readTimespec(t.proc.mem, a.ptr(3));
+    if (s < 0 || ns < 0 || ns >= 1e9) return -E.EINVAL;
     ms = s * 1000 + ns / 1e6;
   }
-  return doEpollWait(k, t, a.int(0), a.ptr(1), a.int(2), ms);
-}, { status: 'partial', note: 'the signal mask argument is not applied' });
-
+  return epollPwait(k, t, a, ms);
+});

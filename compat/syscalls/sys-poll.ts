@@ -83,20 +83,31 @@ function doPoll(k: Kernel, t: Task, addr: number, nfds: number, timeoutMs: numbe
 
 sys('poll', ['ptr', 'uint', 'int'], (k, t, a) => doPoll(k, t, a.ptr(0), a.uint(1), a.int(2) < 0 ? null : a.int(2)));
 
-/** Applies a temporary signal mask for the duration of the call (ppoll, pselect6). */
-function withMask(t: Task, maskAddr: number, size: number): number {
+/**
+ * Swaps in the caller's temporary signal mask for the duration of a wait (ppoll, pselect6,
+ * epoll_pwait): the syscall runs with it from the first check, so a signal it unblocks that is
+ * already pending, or arrives during the wait, interrupts it; there is no window between the
+ * mask change and the wait. Returns -EINVAL for a wrong sigsetsize.
+ */
+export function withMask(t: Task, maskAddr: number, size: number): number {
   if (!maskAddr) return 0;
   if (size !== 8) return -E.EINVAL;
+  const lo = t.proc.mem.read32(maskAddr), hi = t.proc.mem.read32(maskAddr + 4);
   t.savedMask = [t.sigmaskLo, t.sigmaskHi];
-  t.sigmaskLo = t.proc.mem.read32(maskAddr) & ~((1 << 8) | (1 << 18));
-  t.sigmaskHi = t.proc.mem.read32(maskAddr + 4);
+  t.sigmaskLo = lo & ~((1 << 8) | (1 << 18)); // SIGKILL and SIGSTOP cannot be blocked
+  t.sigmaskHi = hi;
   return 0;
 }
 
-function restoreMask(t: Task, r: number | Promise<number>): number | Promise<number> {
+/**
+ * Puts the caller's mask back when the call returns, unless it was interrupted (`intr`): then the
+ * handler about to run gets the temporary mask and its frame saves the original, which
+ * sigreturn restores (Linux's restore_saved_sigmask_unless); with no handler to run, the
+ * scheduler restores it before returning to user mode.
+ */
+export function restoreMask(t: Task, r: number | Promise<number>, intr = -ERESTARTNOHAND): number | Promise<number> {
   const undo = (v: number): number => {
-    // On EINTR the saved mask is restored after the handler runs (like sigsuspend).
-    if (v !== -ERESTARTNOHAND && t.savedMask) {
+    if (v !== intr && t.savedMask) {
       [t.sigmaskLo, t.sigmaskHi] = t.savedMask;
       t.savedMask = null;
     }

@@ -180,4 +180,8 @@ sys('sched_getaffinity', ['int', 'size', 'ptr'], (k, t, a) => {
   return 8;
 }, { status: 'partial', note: 'reports the host CPUs (up to 53)' });
 
-sys('sched_yield', [], () => 0);
+// The caller goes behind every task waiting for the core (kernel.ts yieldTask).
+sys('sched_yield', [], (k, t) => {
+  k.yieldTask(t);
+  return 0;
+});

@@ -18,6 +18,7 @@ import { O_CLOEXEC, O_NONBLOCK, O_DIRECT } from '../../kernel/vfs/file.js';
 import { StructBuf } from '../structs.js';
 import { pathArg, dirOf, AT_EMPTY_PATH, AT_FDCWD } from './paths.js';
 import { infoBytes, SIGCHLD } from '../../kernel/signal.js';
+import { noteRss } from '../../kernel/cputime.js';
 
 const CSIGNAL = 0xff;
 
@@ -143,9 +144,10 @@ sys('wait4', ['int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD)) return -E.EINVAL;
   const statusAddr = a.ptr(1), ruAddr = a.ptr(3);
   return waitChild(k, t, a.int(0), options, (c, what) => {
+    k.settleCpuTime();
     const status = what === 'exited' ? waitStatus(c.exit!) : what === 'stopped' ? 0x7f | (c.stopReport << 8) : 0xffff;
     if (statusAddr) t.proc.mem.writeBytes(statusAddr, new StructBuf(4).u32(0, status).bytes);
-    if (ruAddr) t.proc.mem.writeBytes(ruAddr, rusage(c.cpuNs + c.childCpuNs));
+    if (ruAddr) t.proc.mem.writeBytes(ruAddr, rusageBoth(c));
     if (what === 'exited') reap(k, t.proc, c);
     else if (what === 'stopped') c.stopReport = 0;
     else c.contReport = false;
@@ -155,6 +157,7 @@ sys('wait4', ['int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
 
 const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 sys('waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
+  const ruAddr = a.ptr(4);
   const idtype = a.int(0), id = a.int(1), options = a.int(3);
   if (!(options & (WEXITED | WUNTRACED | WCONTINUED))) return -E.EINVAL;
   let pid: number;
@@ -165,6 +168,7 @@ sys('waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
   const infoAddr = a.ptr(2);
   const wantExit = (options & WEXITED) !== 0;
   const r = waitChild(k, t, pid, options & (WNOHANG | WUNTRACED | WCONTINUED), (c, what) => {
+    k.settleCpuTime();
     const e = c.exit;
     const info = what === 'exited'
       ? { signo: SIGCHLD, code: e!.signal === null ? 1 : e!.core ? 3 : 2, pid: c.pid, uid: k.host.uid, status: e!.signal === null ? e!.code! : e!.signal }
@@ -172,6 +176,7 @@ sys('waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
         ? { signo: SIGCHLD, code: 5, pid: c.pid, uid: k.host.uid, status: c.stopReport }
         : { signo: SIGCHLD, code: 6, pid: c.pid, uid: k.host.uid, status: 18 };
     if (infoAddr) t.proc.mem.writeBytes(infoAddr, infoBytes(info));
+    if (ruAddr) t.proc.mem.writeBytes(ruAddr, rusageBoth(c));
     if (!(options & WNOWAIT)) {
       if (what === 'exited') reap(k, t.proc, c);
       else if (what === 'stopped') c.stopReport = 0;
@@ -181,6 +186,7 @@ sys('waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (k, t, a) => {
   }, wantExit);
   // With WNOHANG and nothing to report, the info is zeroed (si_pid 0).
   if (r === 0 && options & WNOHANG && infoAddr) t.proc.mem.writeBytes(infoAddr, new Uint8Array(128));
+  if (r === 0 && options & WNOHANG && ruAddr) t.proc.mem.writeBytes(ruAddr, new Uint8Array(144));
   return r;
 });
 
@@ -265,10 +271,12 @@ sys('prctl', ['int', 'hex', 'hex', 'hex', 'hex'], (k, t, a) => {
       return 0;
     }
     case PR_SET_CHILD_SUBREAPER:
+      p.childSubreaper = a.u64(1) !== 0; // orphaned descendants come here (lifecycle.ts)
+      return 0;
     case PR_SET_NO_NEW_PRIVS:
       return 0;
     case PR_GET_CHILD_SUBREAPER:
-      t.proc.mem.writeBytes(a.ptr(1), new StructBuf(4).bytes);
+      t.proc.mem.writeBytes(a.ptr(1), new StructBuf(4).i32(0, p.childSubreaper ? 1 : 0).bytes);
       return 0;
     case PR_GET_NO_NEW_PRIVS:
       return 0;
@@ -277,26 +285,48 @@ sys('prctl', ['int', 'hex', 'hex', 'hex', 'hex'], (k, t, a) => {
   }
 }, { status: 'partial', note: 'PDEATHSIG, DUMPABLE, NAME, CHILD_SUBREAPER, NO_NEW_PRIVS' });
 
-/** struct rusage with the CPU time split evenly as user time (the host can't tell us more). */
-function rusage(ns: number): Uint8Array {
+/**
+ * struct rusage (144 bytes): user and system time, ru_maxrss in kB; the fault, block-I/O, IPC and
+ * context-switch counters stay 0 (nothing here counts them).
+ */
+function rusage(userNs: number, sysNs: number, maxRssKb: number): Uint8Array {
   const b = new StructBuf(144);
-  b.u64(0, Math.floor(ns / 1e9)).u64(8, Math.floor((ns % 1e9) / 1000));
+  b.u64(0, Math.floor(userNs / 1e9)).u64(8, Math.floor((userNs % 1e9) / 1000));
+  b.u64(16, Math.floor(sysNs / 1e9)).u64(24, Math.floor((sysNs % 1e9) / 1000));
+  b.u64(32, maxRssKb);
   return b.bytes;
+}
+
+/** What wait4/waitid report for a child: its own usage plus its waited-for children's (RUSAGE_BOTH). */
+function rusageBoth(c: Process): Uint8Array {
+  const rss = Math.max(c.exit ? c.maxRssKb : noteRss(c), c.cmaxRssKb);
+  return rusage(c.utimeNs + c.cutimeNs, c.stimeNs + c.cstimeNs, rss);
 }
 
 const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
 sys('getrusage', ['int', 'ptr'], (k, t, a) => {
-  const who = a.int(0);
-  if (who !== RUSAGE_SELF && who !== RUSAGE_CHILDREN && who !== RUSAGE_THREAD) return -E.EINVAL;
-  t.proc.mem.writeBytes(a.ptr(1), rusage(who === RUSAGE_CHILDREN ? t.proc.childCpuNs : t.proc.cpuNs));
+  const who = a.int(0), p = t.proc;
+  k.settleCpuTime();
+  let r: Uint8Array;
+  if (who === RUSAGE_SELF) r = rusage(p.utimeNs, p.stimeNs, noteRss(p));
+  else if (who === RUSAGE_CHILDREN) r = rusage(p.cutimeNs, p.cstimeNs, p.cmaxRssKb);
+  else if (who === RUSAGE_THREAD) r = rusage(t.utimeNs, t.stimeNs, noteRss(p)); // maxrss is the process's
+  else return -E.EINVAL;
+  p.mem.writeBytes(a.ptr(1), r);
   return 0;
 });
 
+/** Clock ticks (USER_HZ = 100) of a nanosecond count, as Linux's nsec_to_clock_t. */
+const ticks = (ns: number): number => Math.floor(ns / 1e7);
+
 sys('times', ['ptr'], (k, t, a) => {
-  const ticks = (ns: number): number => Math.floor(ns / 1e7);
+  const p = t.proc;
+  k.settleCpuTime();
   if (a.ptr(0)) {
-    const b = new StructBuf(32).u64(0, ticks(t.proc.cpuNs)).u64(16, ticks(t.proc.childCpuNs));
-    t.proc.mem.writeBytes(a.ptr(0), b.bytes);
+    const b = new StructBuf(32).u64(0, ticks(p.utimeNs)).u64(8, ticks(p.stimeNs));
+    b.u64(16, ticks(p.cutimeNs)).u64(24, ticks(p.cstimeNs));
+    p.mem.writeBytes(a.ptr(0), b.bytes);
   }
+  // Elapsed real time in ticks since an arbitrary point (our monotonic clock's zero).
   return ticks(k.host.monotonicNs());
 });

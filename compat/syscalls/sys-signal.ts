@@ -1,7 +1,8 @@
 /**
  * Signals: dispositions (rt_sigaction), masks (rt_sigprocmask, rt_sigsuspend), sending (kill,
  * tgkill, tkill, rt_sigqueueinfo), waiting (pause, rt_sigsuspend, rt_sigtimedwait, rt_sigpending),
- * alternate stacks, rt_sigreturn, and the SIGALRM timers (alarm, setitimer/getitimer ITIMER_REAL).
+ * alternate stacks, rt_sigreturn, and the interval timers: alarm and ITIMER_REAL (SIGALRM, host
+ * timers), ITIMER_VIRTUAL and ITIMER_PROF (SIGVTALRM/SIGPROF, on the process's CPU-time clocks).
  * Delivery itself (frames, default actions, restarts) is in kernel/signal.ts and kernel.ts.
  */
 
@@ -14,6 +15,7 @@ import { KEEP_REGS, ERESTARTNOHAND } from '../../kernel/kernel.js';
 import { StructBuf, readTimespec } from '../structs.js';
 import { sigreturn, infoBytes, SigInfo, SI_USER, SI_TKILL, SI_QUEUE, SIGKILL, SIGSTOP, SIGALRM, SS_DISABLE, SS_ONSTACK, SS_AUTODISARM, bit } from '../../kernel/signal.js';
 import { getSp } from '../../kernel/cpu/operands.js';
+import { armCpuTimer, cpuClock, cpuTimerLeft, CpuTimer, CPUCLOCK_VIRT, CPUCLOCK_PROF } from '../../kernel/cputime.js';
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 const UNBLOCKABLE_LO = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
@@ -247,7 +249,11 @@ sys('alarm', ['uint'], (k, t, a) => {
   return left === 0 ? 0 : Math.max(1, Math.round(left / 1e9));
 });
 
-const ITIMER_REAL = 0;
+const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+const SIGVTALRM = 26, SIGPROF = 27;
+/** Linux adds one tick (HZ = 250) to a CPU itimer's first expiry so it never fires early. */
+const TICK_NS = 4000000;
+
 function timevalBytes(ns: number, ins: number): Uint8Array {
   const b = new StructBuf(32);
   b.u64(0, Math.floor(ins / 1e9)).u64(8, Math.floor((ins % 1e9) / 1000));
@@ -255,27 +261,68 @@ function timevalBytes(ns: number, ins: number): Uint8Array {
   return b.bytes;
 }
 
+/**
+ * ITIMER_VIRTUAL (user CPU time, SIGVTALRM) and ITIMER_PROF (user+system, SIGPROF) of a process:
+ * timers on its CPU clocks, run by the accounting in kernel/cputime.ts. Not inherited by fork
+ * (a new Process has none); kept across exec.
+ */
+const cpuItimers = new WeakMap<Process, CpuTimer[]>();
+
+function cpuItimer(k: Kernel, p: Process, which: number): CpuTimer {
+  let pair = cpuItimers.get(p);
+  if (!pair) {
+    const make = (clock: number, signo: number): CpuTimer => ({
+      proc: p, task: null, which: clock, expires: 0, interval: 0,
+      fire: (_overrun, by) => k.signalProcess(p, { signo, code: 0x80 /* SI_KERNEL */ }, by),
+    });
+    pair = [make(CPUCLOCK_VIRT, SIGVTALRM), make(CPUCLOCK_PROF, SIGPROF)];
+    cpuItimers.set(p, pair);
+  }
+  return pair[which === ITIMER_VIRTUAL ? 0 : 1];
+}
+
+/** [value left, interval] of an itimer, ns. */
+function itimerNow(k: Kernel, p: Process, which: number): [number, number] {
+  if (which === ITIMER_REAL) return remainingNs(k, p);
+  k.settleCpuTime();
+  const tm = cpuItimer(k, p, which);
+  return [cpuTimerLeft(tm), tm.interval];
+}
+
 sys('getitimer', ['int', 'ptr'], (k, t, a) => {
-  if (a.int(0) !== ITIMER_REAL) return a.int(0) === 1 || a.int(0) === 2 ? -E.ENOSYS : -E.EINVAL;
-  const [left, iv] = remainingNs(k, t.proc);
+  const which = a.int(0);
+  if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -E.EINVAL;
+  const [left, iv] = itimerNow(k, t.proc, which);
   t.proc.mem.writeBytes(a.ptr(1), timevalBytes(left, iv));
   return 0;
-}, { status: 'partial', note: 'ITIMER_REAL only' });
+});
+
+/** A struct itimerval's [interval, value] in ns, or -EINVAL (timeval_valid: no negative fields, usec < 1e6). */
+function readItimerval(t: Task, addr: number): [number, number] | number {
+  const b = t.proc.mem.readBytes(addr, 32);
+  const dv = new DataView(b.buffer);
+  const field = (off: number): number => dv.getInt32(off + 4, true) * 4294967296 + dv.getUint32(off, true);
+  const [is, ius, vs, vus] = [field(0), field(8), field(16), field(24)];
+  if (is < 0 || vs < 0 || ius < 0 || vus < 0 || ius >= 1e6 || vus >= 1e6) return -E.EINVAL;
+  return [is * 1e9 + ius * 1000, vs * 1e9 + vus * 1000];
+}
 
 sys('setitimer', ['int', 'ptr', 'ptr'], (k, t, a) => {
-  if (a.int(0) !== ITIMER_REAL) return a.int(0) === 1 || a.int(0) === 2 ? -E.ENOSYS : -E.EINVAL;
-  const m = t.proc.mem;
-  const [left, iv] = remainingNs(k, t.proc);
-  let value = 0, interval = 0;
-  if (a.ptr(1)) {
-    const b = m.readBytes(a.ptr(1), 32);
-    const dv = new DataView(b.buffer);
-    const us = (off: number): number => dv.getUint32(off + 4, true) * 4294967296 + dv.getUint32(off, true);
-    if (us(8) >= 1e6 || us(24) >= 1e6) return -E.EINVAL;
-    interval = us(0) * 1e9 + us(8) * 1000;
-    value = us(16) * 1e9 + us(24) * 1000;
+  const which = a.int(0), p = t.proc;
+  // A NULL new value disarms (a Linux misfeature programs still rely on).
+  const next = a.ptr(1) ? readItimerval(t, a.ptr(1)) : [0, 0];
+  if (typeof next === 'number') return next;
+  if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) return -E.EINVAL;
+  if (a.ptr(2)) {
+    const [left, iv] = itimerNow(k, p, which);
+    p.mem.writeBytes(a.ptr(2), timevalBytes(left, iv));
   }
-  if (a.ptr(2)) m.writeBytes(a.ptr(2), timevalBytes(left, iv));
-  if (a.ptr(1)) armTimer(k, t.proc, value, interval);
+  const [interval, value] = next;
+  if (which === ITIMER_REAL) armTimer(k, p, value, interval);
+  else {
+    const tm = cpuItimer(k, p, which);
+    k.settleCpuTime();
+    armCpuTimer(tm, value > 0 ? cpuClock(p, null, tm.which) + value + TICK_NS : 0, interval);
+  }
   return 0;
-}, { status: 'partial', note: 'ITIMER_REAL only' });
+});

@@ -1,6 +1,8 @@
 /**
  * Clocks and sleeping. Sleeps park the task on a host timer and return through the event loop;
- * nothing waits by spinning.
+ * nothing waits by spinning. The CPU-time clocks (CLOCK_PROCESS/THREAD_CPUTIME_ID and the ids of
+ * clock_getcpuclockid/pthread_getcpuclockid) read the accounting in kernel/cputime.ts, and a sleep
+ * on one waits for that CPU time to be used (by other threads, or another process).
  */
 
 import { sys } from './registry.js';
@@ -8,13 +10,14 @@ import { E } from '../errno.js';
 import { writeTimespec, readTimespec, StructBuf } from '../structs.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Task } from '../../kernel/process.js';
+import { cpuClock, cpuClockRef, armCpuTimer, CpuClockRef, CpuTimer, CPUCLOCK_SCHED } from '../../kernel/cputime.js';
 
 const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
 const CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
 const TIMER_ABSTIME = 1;
 
 /** The clock's time as [sec, nsec], or null for an invalid clock id. */
-function now(k: Kernel, clock: number): [number, number] | null {
+function now(k: Kernel, t: Task, clock: number): [number, number] | null {
   switch (clock) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
@@ -29,27 +32,36 @@ function now(k: Kernel, clock: number): [number, number] | null {
       const ns = k.host.monotonicNs();
       return [Math.floor(ns / 1e9), ns % 1e9];
     }
-    case CLOCK_PROCESS_CPUTIME_ID:
-    case CLOCK_THREAD_CPUTIME_ID: {
-      const ns = k.host.cpuTimeNs();
+    default: {
+      const ref = cpuClockRef(k, t, clock, true);
+      if (!ref) return null;
+      k.settleCpuTime();
+      const ns = cpuClock(ref.proc, ref.task, ref.which);
       return [Math.floor(ns / 1e9), ns % 1e9];
     }
-    default:
-      return null;
   }
 }
 
 sys('clock_gettime', ['clockid', 'ptr'], (k, t, a) => {
-  const ts = now(k, a.int(0));
+  const ts = now(k, t, a.int(0));
   if (!ts) return -E.EINVAL;
   writeTimespec(t.proc.mem, a.ptr(1), ts[0], ts[1]);
   return 0;
 });
 
+/** One tick (HZ = 250, Debian's): the coarse clocks' and the PROF/VIRT CPU clocks' resolution. */
+const TICK_NS = 4000000;
+
 sys('clock_getres', ['clockid', 'ptr'], (k, t, a) => {
   const c = a.int(0);
-  if (!now(k, c)) return -E.EINVAL;
-  if (a.ptr(1)) writeTimespec(t.proc.mem, a.ptr(1), 0, c === CLOCK_REALTIME_COARSE || c === CLOCK_MONOTONIC_COARSE ? 4000000 : 1);
+  let res = 1;
+  if (c === CLOCK_REALTIME_COARSE || c === CLOCK_MONOTONIC_COARSE) res = TICK_NS;
+  else if (c < 0 || c === CLOCK_PROCESS_CPUTIME_ID || c === CLOCK_THREAD_CPUTIME_ID) {
+    const ref = cpuClockRef(k, t, c, false);
+    if (!ref) return -E.EINVAL;
+    if (ref.which !== CPUCLOCK_SCHED) res = TICK_NS; // sampled at ticks on Linux
+  } else if (!now(k, t, c)) return -E.EINVAL;
+  if (a.ptr(1)) writeTimespec(t.proc.mem, a.ptr(1), 0, res);
   return 0;
 });
 
@@ -88,14 +100,40 @@ sys('nanosleep', ['ptr', 'ptr'], (k, t, a) => {
   return sleepNs(k, t, ts[0] * 1e9 + ts[1], a.ptr(1));
 });
 
+/**
+ * Sleeps until a CPU clock reaches `target` (ns): a timer on that clock wakes the task. Only other
+ * threads or another process can move the clock meanwhile, as on Linux.
+ */
+function sleepCpu(k: Kernel, t: Task, ref: CpuClockRef, target: number, remAddr: number): Promise<number> {
+  const tm: CpuTimer = { ...ref, expires: 0, interval: 0, fire: () => {} };
+  return k.waitInterruptible(t, (done) => {
+    tm.fire = () => done(0);
+    armCpuTimer(tm, target, 0);
+    return () => armCpuTimer(tm, 0, 0);
+  }).then((v) => {
+    if (v === -E.EINTR && remAddr) {
+      const left = Math.max(0, target - cpuClock(ref.proc, ref.task, ref.which));
+      writeTimespec(t.proc.mem, remAddr, Math.floor(left / 1e9), left % 1e9);
+    }
+    return v;
+  });
+}
+
 sys('clock_nanosleep', ['clockid', 'hex', 'ptr', 'ptr'], (k, t, a) => {
-  const clock = a.int(0);
-  if (clock === CLOCK_THREAD_CPUTIME_ID) return -E.EINVAL;
-  const cur = now(k, clock);
+  const clock = a.int(0), abs = (a.int(1) & TIMER_ABSTIME) !== 0;
+  // A thread cannot sleep on its own CPU clock (it would never advance).
+  if (clock === CLOCK_THREAD_CPUTIME_ID || (clock < 0 && clock & 4 && (~(clock >> 3) === 0 || ~(clock >> 3) === t.tid))) return -E.EINVAL;
+  const cur = now(k, t, clock);
   if (!cur) return -E.EINVAL;
   const ts = readTimespec(t.proc.mem, a.ptr(2));
   if (!validTs(ts)) return -E.EINVAL;
   let ns = ts[0] * 1e9 + ts[1];
-  if (a.int(1) & TIMER_ABSTIME) ns -= cur[0] * 1e9 + cur[1];
-  return ns <= 0 ? 0 : sleepNs(k, t, ns, a.int(1) & TIMER_ABSTIME ? 0 : a.ptr(3));
+  if (abs) ns -= cur[0] * 1e9 + cur[1];
+  if (ns <= 0) return 0;
+  if (clock === CLOCK_PROCESS_CPUTIME_ID || clock < 0) {
+    const ref = cpuClockRef(k, t, clock, false);
+    if (!ref) return -E.EINVAL;
+    return sleepCpu(k, t, ref, cur[0] * 1e9 + cur[1] + ns, abs ? 0 : a.ptr(3));
+  }
+  return sleepNs(k, t, ns, abs ? 0 : a.ptr(3));
 });

@@ -161,6 +161,10 @@ export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null 
   let k = 0;
   let compiled = false;
   const threshold = code.jitThreshold;
+  // The budget is counted in retired instructions, not blocks: a compiled self-looping block
+  // runs up to thousands of iterations in one call, and the scheduler's slices (fairness,
+  // nice weights, CPU timers) must not stretch by that factor.
+  const limit = c.retired + budget;
   try {
     b = code.lookup(c.rip);
     for (;;) {
@@ -181,8 +185,7 @@ export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null 
       c.retired += n;
       if (!b.endsInBranch) c.rip = b.end;
       if (c.stop !== STOP_NONE) return null;
-      budget -= n;
-      if (budget <= 0) {
+      if (c.retired >= limit) {
         c.stop = STOP_BUDGET;
         return null;
       }

@@ -95,6 +95,13 @@ export interface Host {
   monotonicNs(): number;
   /** CPU time of this host process in nanoseconds. */
   cpuTimeNs(): number;
+  /**
+   * How long this host thread has waited for a CPU while runnable (ns, Linux's run_delay in
+   * /proc/thread-self/schedstat), or -1 where the host cannot tell. The kernel subtracts it from
+   * the guest CPU time it measures with the monotonic clock (a preempted emulator is not a guest
+   * using the CPU).
+   */
+  runDelayNs(): number;
   randomBytes(buf: Uint8Array): void;
   /** Runs fn soon, after pending I/O callbacks (the scheduler's way of yielding to the event loop). */
   defer(fn: () => void): void;

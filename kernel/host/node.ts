@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as tty from 'node:tty';
 import { randomFillSync } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
 import type { Host, HostStat, HostDirent, HostStatfs } from './host.js';
 import { E } from '../../compat/errno.js';
@@ -83,7 +84,7 @@ export class NodeHost implements Host {
   readonly version = os.version();
   readonly totalMemory = os.totalmem();
   readonly cpuCount = os.cpus().length;
-  private readonly t0 = process.hrtime.bigint();
+  private readonly t0 = performance.now();
 
   get freeMemory(): number {
     return os.freemem();
@@ -316,11 +317,35 @@ export class NodeHost implements Host {
     return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
   }
   monotonicNs(): number {
-    return Number(process.hrtime.bigint() - this.t0) + 1e9;
+    // performance.now() is the same monotonic clock as hrtime, in ms as a double (exact to well
+    // under a ns for months); unlike hrtime.bigint() it allocates nothing, and the scheduler
+    // reads it twice per slice.
+    return Math.round((performance.now() - this.t0) * 1e6) + 1e9;
   }
   cpuTimeNs(): number {
     const u = process.cpuUsage();
     return (u.user + u.system) * 1000;
+  }
+  /** /proc/thread-self/schedstat, opened once (-1: not there); read in place with pread. */
+  private schedstat: number | null = null;
+  private readonly schedBuf = new Uint8Array(96);
+  runDelayNs(): number {
+    if (this.schedstat === null) {
+      try {
+        this.schedstat = fs.openSync('/proc/thread-self/schedstat', 'r');
+      } catch {
+        this.schedstat = -1;
+      }
+    }
+    if (this.schedstat < 0) return -1;
+    // "<on-cpu ns> <run_delay ns> <timeslices>\n": the second number, parsed without allocating.
+    const b = this.schedBuf;
+    const n = fs.readSync(this.schedstat, b, 0, b.length, 0);
+    let i = 0;
+    while (i < n && b[i] !== 32) i++;
+    let v = 0;
+    for (i++; i < n && b[i] >= 48 && b[i] <= 57; i++) v = v * 10 + (b[i] - 48);
+    return v;
   }
   randomBytes(buf: Uint8Array): void {
     randomFillSync(buf);
@@ -329,7 +354,17 @@ export class NodeHost implements Host {
     setImmediate(fn);
   }
   setTimer(ms: number, fn: () => void): () => void {
-    const t = setTimeout(fn, Math.max(0, ms));
+    // libuv measures timers against a loop clock cached in whole milliseconds, so a timeout can
+    // fire up to a millisecond before `ms` have passed on the monotonic clock the guest reads; a
+    // sleep must never end early (nanosleep, timeouts), so an early firing waits out the rest.
+    const due = performance.now() + Math.max(0, ms);
+    let t: NodeJS.Timeout;
+    const fire = (): void => {
+      const left = due - performance.now();
+      if (left > 0) t = setTimeout(fire, Math.ceil(left));
+      else fn();
+    };
+    t = setTimeout(fire, Math.max(0, ms));
     return () => clearTimeout(t);
   }
   uptimeSec(): number {

@@ -5,7 +5,7 @@
  */
 
 import type { Kernel } from '../kernel.js';
-import { type Process, TASK_BLOCKED } from '../process.js';
+import { type Process, type Task } from '../process.js';
 import type { Vma } from '../mm/aspace.js';
 import type { OpenFile } from './file.js';
 import { cpuid } from '../cpu/cpuid.js';
@@ -93,25 +93,32 @@ function sigSets(p: Process): { ign: string; cgt: string } {
   return { ign: sigHex(ignLo, ignHi), cgt: sigHex(cgtLo, cgtHi) };
 }
 
-/** The scheduling state letter and name /proc shows for p (its main thread). */
-function procState(p: Process): [string, string] {
-  if (p.exit) return ['Z', 'zombie'];
-  if (p.stopped) return ['T', 'stopped'];
-  return p.tasks[0]?.state === TASK_BLOCKED ? ['S', 'sleeping'] : ['R', 'running'];
+/**
+ * The state letter of a thread (or of a process, through its leader): R runnable or running,
+ * S waiting, T stopped by job control, Z a zombie.
+ */
+function stateOf(p: Process, t: Task | undefined): string {
+  if (p.exit) return 'Z';
+  if (p.stopped) return 'T';
+  return t && t.state === 1 /* TASK_BLOCKED */ ? 'S' : 'R';
 }
+const STATE_NAME: Record<string, string> = { R: 'R (running)', S: 'S (sleeping)', T: 'T (stopped)', Z: 'Z (zombie)' };
 
-export function status(k: Kernel, p: Process): string {
+/** The task a /proc/PID file describes: the given thread, else the leader (or the first left). */
+const leaderOf = (p: Process): Task | undefined => p.tasks.find((x) => x.tid === p.pid) ?? p.tasks[0];
+
+export function status(k: Kernel, p: Process, task: Task | null = null): string {
   const uid = k.host.uid, gid = k.host.gid;
   const m = memKb(p);
-  const t = p.tasks[0];
+  const t = task ?? leaderOf(p);
   const s = sigSets(p);
   const cap = uid === 0 ? '000001ffffffffff' : '0000000000000000';
   const n = k.host.cpuCount;
   const kb = (name: string, v: number): string => `${name}:\t${pad(v, 8)} kB\n`;
-  return `Name:\t${p.comm}\nUmask:\t${p.umask.toString(8).padStart(4, '0')}\nState:\t${procState(p).join(' (')})\n` +
-    `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
+  return `Name:\t${p.comm}\nUmask:\t${p.umask.toString(8).padStart(4, '0')}\nState:\t${STATE_NAME[stateOf(p, t)]}\n` +
+    `Tgid:\t${p.pid}\nNgid:\t0\nPid:\t${task ? task.tid : p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\n` +
     `Uid:\t${uid}\t${uid}\t${uid}\t${uid}\nGid:\t${gid}\t${gid}\t${gid}\t${gid}\nFDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, p.fds.list().length))))}\nGroups:\t${gid} \n` +
-    `NStgid:\t${p.pid}\nNSpid:\t${p.pid}\nNSpgid:\t${p.pgid}\nNSsid:\t${p.sid}\nKthread:\t0\n` +
+    `NStgid:\t${p.pid}\nNSpid:\t${task ? task.tid : p.pid}\nNSpgid:\t${p.pgid}\nNSsid:\t${p.sid}\nKthread:\t0\n` +
     kb('VmPeak', m.size) + kb('VmSize', m.size) + kb('VmLck', 0) + kb('VmPin', 0) + kb('VmHWM', m.size) + kb('VmRSS', m.size) +
     kb('RssAnon', m.data + m.stk) + kb('RssFile', m.size - m.data - m.stk) + kb('RssShmem', 0) + kb('VmData', m.data) +
     kb('VmStk', m.stk) + kb('VmExe', m.exe) + kb('VmLib', 0) + kb('VmPTE', 4) + kb('VmSwap', 0) + kb('HugetlbPages', 0) +
@@ -124,15 +131,23 @@ export function status(k: Kernel, p: Process): string {
     `Mems_allowed:\t00000001\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n`;
 }
 
-export function stat(k: Kernel, p: Process): string {
+/**
+ * /proc/PID/stat, or /proc/PID/task/TID/stat with `task`: utime/stime are the process's (all its
+ * threads) or the thread's, cutime/cstime its waited-for children's, in clock ticks (USER_HZ 100).
+ */
+export function stat(k: Kernel, p: Process, task: Task | null = null): string {
+  k.settleCpuTime();
   const m = memKb(p);
-  const stack = p.mem.vmas.find((v) => v.name === '[stack]');
-  const ticks = Math.floor(k.host.cpuTimeNs() / 1e7);
+  const stack = p.exit ? undefined : p.mem.vmas.find((v) => v.name === '[stack]');
+  const ticks = (ns: number): number => Math.floor(ns / 1e7);
   const s = sigSets(p);
-  const t = p.tasks[0];
-  const f = [p.pid, `(${p.comm})`, procState(p)[0], p.ppid, p.pgid, p.sid, 0, -1, 0x400000, 0, 0, 0, 0, ticks, 0, 0, 0, 20, 0,
+  const t = task ?? leaderOf(p);
+  const utime = task ? task.utimeNs : p.utimeNs, stime = task ? task.stimeNs : p.stimeNs;
+  const nice = t ? t.nice : 0, policy = t ? t.policy : 0;
+  const f = [task ? task.tid : p.pid, `(${p.comm})`, stateOf(p, t), p.ppid, p.pgid, p.sid, 0, -1, 0x400000, 0, 0, 0, 0,
+    ticks(utime), ticks(stime), ticks(p.cutimeNs), ticks(p.cstimeNs), 20 + nice, nice,
     p.tasks.length, 0, 0, m.size * 1024, m.size / 4, '18446744073709551615', 0, 0, stack ? stack.end - 8 : 0, 0, 0,
-    0, t ? (t.sigmaskLo >>> 0) : 0, parseInt(s.ign.slice(8), 16), parseInt(s.cgt.slice(8), 16), 0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
+    0, t ? (t.sigmaskLo >>> 0) : 0, parseInt(s.ign.slice(8), 16), parseInt(s.cgt.slice(8), 16), 0, 0, 0, 17, 0, 0, policy, 0, 0, 0,
     p.mem.brkStart, p.mem.brkStart, p.mem.brkEnd, 0, 0, 0, 0, 0];
   return f.join(' ') + '\n';
 }

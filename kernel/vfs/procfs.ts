@@ -7,7 +7,7 @@
  */
 
 import type { Kernel } from '../kernel.js';
-import { PID_MAX, type Process } from '../process.js';
+import { PID_MAX, type Process, type Task } from '../process.js';
 import { SynthFs, SynthNode, dir, file, link, names } from './synth.js';
 import { procRoot } from './vfs.js';
 import type { OpenFile } from './file.js';
@@ -165,7 +165,8 @@ export class ProcFs extends SynthFs {
     return -E.ENOENT;
   }
 
-  private pidNode(p: Process, rest: string[], withTask: boolean): SynthNode | number {
+  /** /proc/PID/... (withTask) or /proc/PID/task/TID/... (`task` is that thread). */
+  private pidNode(p: Process, rest: string[], withTask: boolean, task: Task | null = null): SynthNode | number {
     const k = this.k;
     if (rest.length === 0) {
       return dir(() => names(PID_FILES, withTask ? ['fd', 'fdinfo', 'task'] : ['fd', 'fdinfo'], PID_LINKS));
@@ -184,7 +185,7 @@ export class ProcFs extends SynthFs {
       }
       if (what === 'task' && withTask) {
         const t = p.tasks.find((x) => String(x.tid) === sub);
-        return t ? this.pidNode(p, more, false) : -E.ENOENT;
+        return t ? this.pidNode(p, more, false, t) : -E.ENOENT;
       }
       return -E.ENOENT;
     }
@@ -226,9 +227,9 @@ export class ProcFs extends SynthFs {
       case 'smaps':
         return file(() => T.smaps(k, p));
       case 'status':
-        return file(() => T.status(k, p));
+        return file(() => T.status(k, p, task));
       case 'stat':
-        return file(() => T.stat(k, p));
+        return file(() => T.stat(k, p, task));
       case 'statm':
         return file(() => T.statm(p));
       case 'limits':
