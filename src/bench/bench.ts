@@ -29,16 +29,31 @@ const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-x86_64'], { encoding: '
 
 interface Timed {
   ms: number;
+  /** CPU time (user + system) of the command and its children: fair on a busy machine. */
+  cpuMs: number;
   out: string;
   status: number | null;
   err: string;
 }
 
+/**
+ * Runs cmd, measuring wall time and, through the shell's `times` (children's user and system
+ * time, printed last on stderr), CPU time.
+ */
 function timed(cmd: string[], env: NodeJS.ProcessEnv = process.env): Timed {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wrap = ['/bin/sh', '-c', '"$@"; s=$?; times >&2; exit $s', 'sh', ...cmd];
+  const r = spawnSync(wrap[0], wrap.slice(1), { env, encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, out: r.stdout ?? '', status: r.status, err: r.stderr ?? '' };
+  const lines = (r.stderr ?? '').trimEnd().split('\n');
+  const kids = lines.pop() ?? '';
+  lines.pop();
+  const sec = (t: string): number => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+  };
+  const cpuMs = kids.split(/\s+/).reduce((n, t) => n + sec(t), 0) * 1000;
+  return { ms, cpuMs, out: r.stdout ?? '', status: r.status, err: lines.join('\n') };
 }
 
 function compile(src: string): string {
@@ -50,10 +65,11 @@ function compile(src: string): string {
   return out;
 }
 
-const fmt = (ms: number): string => (ms / 1000).toFixed(2).padStart(8);
 const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(1) + 'x' : '-').padStart(8);
 
-console.log(`${'workload'.padEnd(14)} ${'native s'.padStart(8)} ${'qemu s'.padStart(8)} ${'rustos s'.padStart(8)} ${'vs nat'.padStart(8)} ${'vs qemu'.padStart(8)} ${'MIPS'.padStart(7)}  result`);
+console.log('Times in seconds: wall, then CPU (user+system, children included) in brackets; ratios of CPU time.');
+console.log(`${'workload'.padEnd(14)} ${'native'.padStart(15)} ${'qemu'.padStart(15)} ${'rustos'.padStart(17)} ${'vs nat'.padStart(8)} ${'vs qemu'.padStart(8)} ${'MIPS'.padStart(7)}  result`);
+const both = (t: Timed, w = 15): string => `${(t.ms / 1000).toFixed(2)} [${(t.cpuMs / 1000).toFixed(2)}]`.padStart(w);
 
 for (const file of readdirSync(join(ROOT, 'bench')).filter((f) => f.endsWith('.c')).sort()) {
   const name = file.replace(/\.c$/, '');
@@ -63,9 +79,10 @@ for (const file of readdirSync(join(ROOT, 'bench')).filter((f) => f.endsWith('.c
   const qemu = haveQemu ? timed(['qemu-x86_64', bin]) : null;
   const emu = timed([...RUSTOS, bin], { ...process.env, RUSTOS_STATS: '1' });
   const m = /retired=(\d+) ms=(\d+)/.exec(emu.err);
-  const mips = m ? Number(m[1]) / 1e6 / (Number(m[2]) / 1000) : 0;
+  // MIPS per CPU second of the emulator (its wall time stretches when the machine is busy).
+  const mips = m ? Number(m[1]) / 1e6 / ((emu.cpuMs || Number(m[2])) / 1000) : 0;
   const ok = emu.status === nat.status && emu.out === nat.out;
-  console.log(`${name.padEnd(14)} ${fmt(nat.ms)} ${qemu ? fmt(qemu.ms) : '       -'} ${fmt(emu.ms)} ${ratio(emu.ms, nat.ms)} ${qemu ? ratio(emu.ms, qemu.ms) : '       -'} ${mips.toFixed(1).padStart(7)}  ${ok ? 'output matches' : 'MISMATCH ' + emu.err.split('\n')[0]}`);
+  console.log(`${name.padEnd(14)} ${both(nat)} ${qemu ? both(qemu) : '-'.padStart(15)} ${both(emu, 17)} ${ratio(emu.cpuMs, nat.cpuMs)} ${qemu ? ratio(emu.cpuMs, qemu.cpuMs) : '       -'} ${mips.toFixed(1).padStart(7)}  ${ok ? 'output matches' : 'MISMATCH ' + emu.err.split('\n')[0]}`);
 }
 
 if (!skipShared) {
@@ -81,7 +98,7 @@ if (!skipShared) {
     const emu = run(`${process.execPath} ${join(ROOT, 'bin/rustos')} run --root /`);
     const ok = emu.status === nat.status && emu.out === nat.out;
     const why = ok ? 'output matches' : `FAILS: ${emu.err.split('\n').find((l) => l.trim()) ?? 'exit ' + emu.status}`;
-    console.log(`${w.padEnd(14)} ${fmt(nat.ms)} ${qemu ? fmt(qemu.ms) : '       -'} ${fmt(emu.ms)} ${ok ? ratio(emu.ms, nat.ms) : '       -'} ${ok && qemu ? ratio(emu.ms, qemu.ms) : '       -'} ${'-'.padStart(7)}  ${why}`);
+    console.log(`${w.padEnd(14)} ${both(nat)} ${qemu ? both(qemu) : '-'.padStart(15)} ${both(emu, 17)} ${ok ? ratio(emu.cpuMs, nat.cpuMs) : '       -'} ${ok && qemu ? ratio(emu.cpuMs, qemu.cpuMs) : '       -'} ${'-'.padStart(7)}  ${why}`);
   }
 }
 if (!haveQemu) console.log('qemu-x86_64 not found: install Debian\'s qemu-user to compare against it');
