@@ -20,6 +20,7 @@ import './sys-futex.js';
 import './sys-poll.js';
 import './sys-event.js';
 import './sys-sched.js';
+import './sys-socket.js';
 import { TABLE } from './registry.js';
 import { SysArgs } from './args.js';
 import { E } from '../errno.js';
