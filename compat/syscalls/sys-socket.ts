@@ -40,14 +40,19 @@ interface Net {
 }
 const nets = new WeakMap<Kernel, Net>();
 
-/** Reads a number from a host sysctl file, or keeps the default. */
-function hostSysctl(k: Kernel, path: string, dflt: number): number {
+/** The text of a host sysctl file, or null. */
+function hostSysctlText(k: Kernel, path: string): string | null {
   const fd = k.host.open(path, O_RDONLY, 0);
-  if (fd < 0) return dflt;
+  if (fd < 0) return null;
   const buf = new Uint8Array(64);
   const n = k.host.read(fd, buf, 0);
   k.host.close(fd);
-  const v = n > 0 ? parseInt(new TextDecoder().decode(buf.subarray(0, n)), 10) : NaN;
+  return n > 0 ? new TextDecoder().decode(buf.subarray(0, n)).trim() : null;
+}
+
+/** Reads a number from a host sysctl file, or keeps the default. */
+function hostSysctl(k: Kernel, path: string, dflt: number): number {
+  const v = parseInt(hostSysctlText(k, path) ?? '', 10);
   return Number.isFinite(v) && v > 0 ? v : dflt;
 }
 
@@ -65,7 +70,9 @@ function netOf(k: Kernel): Net {
     };
     const seed = new Uint8Array(4);
     k.host.randomBytes(seed);
-    n = { sysctl, unix: new UnixNamespace(sysctl, seed[0] | (seed[1] << 8) | (seed[2] << 16)), inet: new InetNamespace() };
+    const inet = new InetNamespace();
+    inet.congestion = hostSysctlText(k, '/proc/sys/net/ipv4/tcp_congestion_control') ?? inet.congestion;
+    n = { sysctl, unix: new UnixNamespace(sysctl, seed[0] | (seed[1] << 8) | (seed[2] << 16)), inet };
     nets.set(k, n);
   }
   return n;
@@ -580,9 +587,13 @@ sys('recvmmsg', ['fd', 'ptr', 'uint', 'hex', 'ptr'], (k, t, a) => {
 
 // ---- options ----
 
-/** The timeval of SO_RCVTIMEO/SO_SNDTIMEO (microseconds; 0 = none). */
+/** The kernel keeps socket timeouts in jiffies: HZ=250, Debian's and most distributions' choice. */
+const HZ = 250;
+
+/** The timeval of SO_RCVTIMEO/SO_SNDTIMEO (microseconds; 0 = none), as the jiffies read back. */
 function timevalBytes(us: number): Uint8Array {
-  return new StructBuf(16).u64(0, Math.floor(us / 1e6)).u64(8, us % 1e6).bytes;
+  const j = Math.round((us * HZ) / 1e6);
+  return new StructBuf(16).u64(0, Math.floor(j / HZ)).u64(8, ((j % HZ) * 1e6) / HZ).bytes;
 }
 
 function intOpt(v: number): Uint8Array {
@@ -643,7 +654,7 @@ sys('getsockopt', ['fd', 'int', 'int', 'ptr', 'ptr'], (k, t, a) => {
   if (len < 0) return -E.EINVAL;
   let v: Uint8Array | number | undefined;
   if (level === SOL_SOCKET) v = getSockOpt(s, name);
-  else v = s.getOption(level, name) ?? (s.domain === AF_UNIX ? -E.EOPNOTSUPP : -E.ENOPROTOOPT);
+  else v = s.getOption(level, name) ?? -E.EOPNOTSUPP;
   if (typeof v === 'number') return v;
   const n = Math.min(len, v.length);
   if (n > 0) m.writeBytes(valAddr, v.subarray(0, n));
@@ -693,7 +704,8 @@ function setSockOpt(k: Kernel, s: Socket, name: number, val: Uint8Array): number
       const usec = dv.getInt32(12, true) * 2 ** 32 + dv.getUint32(8, true);
       if (usec < 0 || usec >= 1e6) return -E.EDOM;
       // A negative time means "do not wait" (1 us here); zero means "wait forever".
-      const us = sec < 0 ? 1 : sec * 1e6 + usec;
+      const jiffies = sec * HZ + Math.ceil(usec / (1e6 / HZ));
+      const us = sec < 0 ? 1 : (jiffies * 1e6) / HZ;
       if (name === SO_RCVTIMEO_OLD || name === SO_RCVTIMEO_NEW) s.rcvTimeoUs = us;
       else s.sndTimeoUs = us;
       return 0;
@@ -716,7 +728,7 @@ sys('setsockopt', ['fd', 'int', 'int', 'ptr', 'int'], (k, t, a) => {
   if (len < 0) return -E.EINVAL;
   const val = len > 0 ? t.proc.mem.readBytes(a.ptr(3), Math.min(len, 256)) : new Uint8Array(0);
   if (level === SOL_SOCKET) return setSockOpt(k, s, name, val);
-  return s.setOption(level, name, val) ?? (s.domain === AF_UNIX ? -E.EOPNOTSUPP : -E.ENOPROTOOPT);
+  return s.setOption(level, name, val) ?? -E.EOPNOTSUPP;
 }, { status: 'partial', note: 'SOL_SOCKET options (buffer sizes, timeouts, SO_PASSCRED, SO_LINGER...), TCP_NODELAY/keepalive and IP/IPv6 integers kept; few reach the host' });
 
 export { sockOf };

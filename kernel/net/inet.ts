@@ -137,6 +137,13 @@ export function encodeInet(a: HostSockAddr | null, domain: number): Uint8Array {
   return b;
 }
 
+/** Whether two host addresses are the same endpoint (IPv4 and its v4-mapped form alike). */
+function sameAddr(a: HostSockAddr, b: HostSockAddr): boolean {
+  const x = encodeInet(a, AF_INET6), y = encodeInet(b, AF_INET6);
+  for (let i = 2; i < 24; i++) if (i < 4 || i >= 8 ? x[i] !== y[i] : false) return false;
+  return true;
+}
+
 function anyAddr(domain: number): HostSockAddr {
   return domain === AF_INET ? { family: 4, address: '0.0.0.0', port: 0 } : { family: 6, address: '::', port: 0 };
 }
@@ -170,6 +177,7 @@ const INT_OPTS: Record<number, Record<number, number>> = {
     12 /* TCP_QUICKACK */: 1, 18 /* TCP_USER_TIMEOUT */: 0, 23 /* TCP_FASTOPEN */: 0, 25 /* TCP_NOTSENT_LOWAT */: 0,
     30 /* TCP_FASTOPEN_CONNECT */: 0,
   },
+  [IPPROTO_UDP]: { 1 /* UDP_CORK */: 0, 100 /* UDP_ENCAP */: 0, 101: 0, 102: 0, 103 /* UDP_SEGMENT */: 0, 104 /* UDP_GRO */: 0 },
 };
 
 const readInt = (v: Uint8Array): number => (v[0] | (v[1] << 8) | (v[2] << 16) | (v[3] << 24));
@@ -195,24 +203,39 @@ abstract class InetSocket extends Socket {
   /** Whether the socket has an address yet (IPV6_V6ONLY can no longer change). */
   protected abstract bound(): boolean;
 
-  override getOption(level: number, name: number): Uint8Array | number | undefined {
-    if (level === IPPROTO_IPV6 && this.domain !== AF_INET6) return -E.ENOPROTOOPT;
-    if (level === IPPROTO_TCP && this.type !== SOCK_STREAM) return -E.EOPNOTSUPP;
+  /** Whether this socket answers options of `level` (IP always; IPv6 on AF_INET6; TCP or UDP by type). */
+  private hasLevel(level: number): boolean {
+    if (level === IPPROTO_IP) return true;
+    if (level === IPPROTO_IPV6) return this.domain === AF_INET6;
+    if (level === IPPROTO_TCP) return this.type === SOCK_STREAM;
+    if (level === IPPROTO_UDP) return this.type === SOCK_DGRAM;
+    return false;
+  }
+
+  override getOption(level: number, name: number): Uint8Array | number {
+    // An unknown level: IPv4's getsockopt says EOPNOTSUPP, IPv6's ENOPROTOOPT.
+    if (!this.hasLevel(level)) return this.domain === AF_INET6 ? -E.ENOPROTOOPT : -E.EOPNOTSUPP;
     if (level === IPPROTO_IPV6 && name === IPV6_V6ONLY) return intBytes(this.v6only ? 1 : 0);
-    if (level === IPPROTO_TCP && name === TCP_CONGESTION) return new TextEncoder().encode('cubic\0\0\0\0\0\0\0\0\0\0\0');
+    if (level === IPPROTO_TCP && name === TCP_CONGESTION) {
+      const b = new Uint8Array(16);
+      b.set(new TextEncoder().encode(this.congestion).subarray(0, 15));
+      return b;
+    }
     if (level === IPPROTO_TCP && name === TCP_INFO) return this.tcpInfo();
     const table = INT_OPTS[level];
     if (!table || !(name in table)) return -E.ENOPROTOOPT;
     return intBytes(this.opt(level, name));
   }
 
+  /** The host's TCP congestion control (TCP_CONGESTION reports it). */
+  congestion = 'cubic';
+
   protected tcpInfo(): Uint8Array {
     return new Uint8Array(232);
   }
 
-  override setOption(level: number, name: number, val: Uint8Array): number | undefined {
-    if (level === IPPROTO_IPV6 && this.domain !== AF_INET6) return -E.ENOPROTOOPT;
-    if (level === IPPROTO_TCP && this.type !== SOCK_STREAM) return -E.EOPNOTSUPP;
+  override setOption(level: number, name: number, val: Uint8Array): number {
+    if (!this.hasLevel(level)) return -E.ENOPROTOOPT;
     if (level === IPPROTO_TCP && name === TCP_CONGESTION) return 0;
     const table = INT_OPTS[level];
     if (!table || !(name in table)) return -E.ENOPROTOOPT;
@@ -261,6 +284,8 @@ abstract class InetSocket extends Socket {
  */
 export class InetNamespace {
   readonly tcpPorts = new Map<number, TcpSocket>();
+  /** net.ipv4.tcp_congestion_control of the host. */
+  congestion = 'cubic';
 }
 
 function isLocal(addr: string): boolean {
@@ -295,6 +320,7 @@ export class TcpSocket extends InetSocket {
     super(host, domain, SOCK_STREAM, IPPROTO_TCP, flags, sysctl, owner);
     this.sndbuf = 16384; // tcp_wmem[1] and tcp_rmem[1], before the connection tunes them
     this.rcvbuf = 131072;
+    this.congestion = ns.congestion;
   }
 
   protected bound(): boolean {
@@ -337,6 +363,7 @@ export class TcpSocket extends InetSocket {
         if (this.ts === 'synsent') {
           this.err = -errno;
           this.ts = 'close';
+          this.shut = SHUTDOWN_MASK;
         } else if (this.ts === 'established') {
           // tcp_reset: a connection whose peer had already finished sending is EPIPE, else ECONNRESET.
           this.err = this.done && errno === -E.ECONNRESET ? E.EPIPE : -errno;
@@ -355,6 +382,7 @@ export class TcpSocket extends InetSocket {
           this.shut = SHUTDOWN_MASK;
         } else if (this.ts === 'synsent') {
           this.ts = 'close';
+          this.shut = SHUTDOWN_MASK;
           if (!this.err) this.err = E.ECONNREFUSED;
         }
         this.q.notify();
@@ -476,7 +504,7 @@ export class TcpSocket extends InetSocket {
           err = -E.EINPROGRESS;
           // A loopback handshake completes right after connect returns on Linux: give the host
           // a moment, so a connect or poll that follows sees the outcome as natively.
-          if (nonblock && (this.ts as TcpState) === 'synsent') return this.settle(20).then(() => err);
+          if (nonblock) return (this.ts as TcpState) === 'synsent' ? this.settle(20).then(() => err) : err;
         }
       }
       call.started = !nonblock;
@@ -532,6 +560,7 @@ export class TcpSocket extends InetSocket {
     if (to.port === 0 || (holder && holder !== this && holder.ts !== 'listen')) {
       this.ts = 'close';
       this.err = E.ECONNREFUSED;
+      this.shut = SHUTDOWN_MASK;
       return;
     }
     this.stream = this.host.tcpConnect(hostTarget(to), from, this.events());
@@ -726,6 +755,7 @@ export class UdpSocket extends InetSocket {
     if (!this.h) {
       this.h = this.host.udpOpen(this.domain === AF_INET6 ? 6 : 4, { reuseAddr: this.reuseAddr, ipv6Only: this.v6only }, {
         message: (buf, from) => {
+          if (this.peer && !sameAddr(from, this.peer)) return; // a connected socket hears its peer only
           const size = truesize(buf.length);
           if (this.inboxBytes + size > this.rcvbuf) return; // the receive buffer is full: dropped, as Linux does
           this.inbox.push({ data: buf.slice(), from, size });
@@ -836,11 +866,16 @@ export class UdpSocket extends InetSocket {
     const data = msg.data.slice();
     const go = (r: number): number | Promise<number> => {
       if (r < 0) return r;
-      // A connected host socket takes no address: to its own peer it sends without one.
-      const peer = this.peer;
-      const same = to && peer && to.port === peer.port && to.address === peer.address;
-      if (to && peer && !same) return -E.EISCONN;
-      return new Promise((resolve) => this.h!.send(data, same ? null : to, (err) => resolve(err < 0 ? err : len)));
+      const h = this.h!, peer = this.peer;
+      if (!to || !peer || sameAddr(to, peer)) {
+        // A connected host socket takes no address: to its own peer it sends without one.
+        return new Promise((resolve) => h.send(data, peer ? null : to, (err) => resolve(err < 0 ? err : len)));
+      }
+      // Elsewhere from a connected socket: the host socket lets go of its peer for this one send.
+      h.disconnect();
+      const sent = new Promise<number>((resolve) => h.send(data, to, (err) => resolve(err < 0 ? err : len)));
+      h.connect(peer, () => {});
+      return sent;
     };
     const b = this.ensureBound();
     return typeof b === 'number' ? go(b) : b.then(go);

@@ -75,8 +75,6 @@ interface Skb {
   rights: OpenFile[] | null;
   cred: Cred | null;
   from: UnixSocket;
-  /** The sender's name when it was sent (recvfrom's address). */
-  addr: Uint8Array | null;
   /** What it counts against the sender's SO_SNDBUF. */
   size: number;
 }
@@ -324,10 +322,10 @@ export class UnixSocket extends Socket {
     return this.passcred || other.passcred ? { ...ctx.cred } : null;
   }
 
-  private enqueue(other: UnixSocket, data: Uint8Array, msg: SendMsg, ctx: SockCtx, withRights: boolean, addr: Uint8Array | null): void {
+  private enqueue(other: UnixSocket, data: Uint8Array, msg: SendMsg, ctx: SockCtx, withRights: boolean): void {
     const rights = withRights && msg.rights && msg.rights.length ? [...msg.rights] : null;
     if (rights) for (const f of rights) holdFile(f);
-    const skb: Skb = { data, off: 0, rights, cred: this.credFor(msg, other, ctx), from: this, addr, size: truesize(data.length) };
+    const skb: Skb = { data, off: 0, rights, cred: this.credFor(msg, other, ctx), from: this, size: truesize(data.length) };
     this.charge(skb);
     other.recvq.push(skb);
     other.q.notify();
@@ -357,7 +355,7 @@ export class UnixSocket extends Socket {
       }
       const at = msg.sent + sent;
       const size = Math.min(len - at, (this.sndbuf >> 1) - 64, STREAM_SKB_MAX);
-      this.enqueue(other, msg.data.slice(at, at + size), msg, ctx, at === 0, null);
+      this.enqueue(other, msg.data.slice(at, at + size), msg, ctx, at === 0);
       sent += size;
     }
     return sent;
@@ -401,7 +399,7 @@ export class UnixSocket extends Socket {
     if (other !== this && other.peer !== this && other.recvq.length > this.sysctl.maxDgramQlen) {
       return nonblock ? -E.EAGAIN : new WouldBlock(other.q);
     }
-    this.enqueue(other, msg.data.slice(), msg, ctx, true, this.addr);
+    this.enqueue(other, msg.data.slice(), msg, ctx, true);
     return len;
   }
 
@@ -442,6 +440,7 @@ export class UnixSocket extends Socket {
         st.cred = skb.cred ? { ...skb.cred } : { ...NO_CRED };
         checkCreds = true;
       }
+      if (st.addr === null) st.addr = skb.from.addr;
       const from = skb.off + skip;
       const chunk = Math.min(skb.data.length - from, size - st.copied);
       st.buf.set(skb.data.subarray(from, from + chunk), st.copied);
@@ -483,7 +482,7 @@ export class UnixSocket extends Socket {
     st.copied = n;
     if (n < skb.data.length) st.msgFlags |= MSG_TRUNC;
     if (st.flags & MSG_TRUNC) st.result = skb.data.length;
-    st.addr = skb.addr ?? UNNAMED;
+    st.addr = skb.from.addr;
     if (this.passcred) st.cred = skb.cred ? { ...skb.cred } : { ...NO_CRED };
     if (st.flags & MSG_PEEK) {
       if (skb.rights) {
