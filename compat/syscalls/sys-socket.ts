@@ -717,7 +717,7 @@ function setSockOpt(k: Kernel, s: Socket, name: number, val: Uint8Array): number
     default:
       return -E.ENOPROTOOPT;
   }
-  (s as unknown as { sockOptChanged?: (n: number) => void }).sockOptChanged?.(name);
+  s.sockOptChanged(name);
   return 0;
 }
 
@@ -731,4 +731,3 @@ sys('setsockopt', ['fd', 'int', 'int', 'ptr', 'int'], (k, t, a) => {
   return s.setOption(level, name, val) ?? -E.EOPNOTSUPP;
 }, { status: 'partial', note: 'SOL_SOCKET options (buffer sizes, timeouts, SO_PASSCRED, SO_LINGER...), TCP_NODELAY/keepalive and IP/IPv6 integers kept; few reach the host' });
 
-export { sockOf };

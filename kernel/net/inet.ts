@@ -21,7 +21,7 @@ import type { Host, HostSockAddr, HostStream, HostStreamEvents, HostListener, Ho
 import { WouldBlock, POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDNORM, POLLWRNORM } from '../waitqueue.js';
 import {
   Socket, SendMsg, RecvState, Cred, NetSysctl, SockCtx, ConnectCall, READABLE, WRITABLE, POLLRDHUP, truesize,
-  AF_INET, AF_INET6, AF_UNSPEC, SOCK_STREAM, SOCK_DGRAM, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_IP, IPPROTO_IPV6, SOL_SOCKET,
+  AF_INET, AF_INET6, AF_UNSPEC, SOCK_STREAM, SOCK_DGRAM, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_IP, IPPROTO_IPV6,
   MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK,
   SO_KEEPALIVE, SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, SO_RCVBUFFORCE, SO_SNDBUFFORCE,
 } from './socket.js';
@@ -146,11 +146,6 @@ function sameAddr(a: HostSockAddr, b: HostSockAddr): boolean {
 
 function anyAddr(domain: number): HostSockAddr {
   return domain === AF_INET ? { family: 4, address: '0.0.0.0', port: 0 } : { family: 6, address: '::', port: 0 };
-}
-
-/** An address a Node socket can take: IPv4 for AF_INET; for AF_INET6 a v4-mapped one stays IPv6. */
-function hostTarget(a: HostSockAddr): HostSockAddr {
-  return a;
 }
 
 // ---- options shared by TCP and UDP (IPPROTO_IP / IPPROTO_IPV6 / IPPROTO_TCP integers) ----
@@ -314,7 +309,8 @@ export class TcpSocket extends InetSocket {
   /** Bytes handed to the host and not yet sent by it. */
   private unsent = 0;
   private readonly acceptq: TcpSocket[] = [];
-  private backlog = 0;
+  /** listen(2)'s backlog (kept for the record: the host's listener queues what arrives). */
+  backlog = 0;
 
   constructor(host: Host, private readonly ns: InetNamespace, domain: number, flags: number, sysctl: NetSysctl, owner: Cred) {
     super(host, domain, SOCK_STREAM, IPPROTO_TCP, flags, sysctl, owner);
@@ -421,7 +417,7 @@ export class TcpSocket extends InetSocket {
     if (level === IPPROTO_TCP && name === TCP_KEEPIDLE && this.keepAlive) this.stream?.setKeepAlive(true, v);
   }
 
-  sockOptChanged(name: number): void {
+  override sockOptChanged(name: number): void {
     if (name === SO_KEEPALIVE) this.stream?.setKeepAlive(this.keepAlive, this.opt(IPPROTO_TCP, TCP_KEEPIDLE));
     if (name === SO_RCVBUF || name === SO_RCVBUFFORCE || name === SO_SNDBUF || name === SO_SNDBUFFORCE) this.q.notify();
   }
@@ -443,7 +439,7 @@ export class TcpSocket extends InetSocket {
     if (typeof a === 'number') return a;
     if (this.local || this.ts !== 'close' || this.ss !== SS_UNCONNECTED) return -E.EINVAL;
     if (a.family === 6 && /^::ffff:/i.test(a.address) && this.v6only) return -E.EINVAL;
-    return this.listenHost(hostTarget(a));
+    return this.listenHost(a);
   }
 
   override listen(backlog: number): number | Promise<number> {
@@ -563,7 +559,7 @@ export class TcpSocket extends InetSocket {
       this.shut = SHUTDOWN_MASK;
       return;
     }
-    this.stream = this.host.tcpConnect(hostTarget(to), from, this.events());
+    this.stream = this.host.tcpConnect(to, from, this.events());
   }
 
   private disconnect(): number {
@@ -741,7 +737,6 @@ export class UdpSocket extends InetSocket {
   private readonly inbox: Datagram[] = [];
   private inboxBytes = 0;
   private shut = 0;
-  private busy: Promise<number> | null = null;
 
   constructor(host: Host, domain: number, flags: number, sysctl: NetSysctl, owner: Cred) {
     super(host, domain, SOCK_DGRAM, IPPROTO_UDP, flags, sysctl, owner);
@@ -783,7 +778,7 @@ export class UdpSocket extends InetSocket {
     if (level === IPPROTO_IP && name === IP_MULTICAST_LOOP) this.h?.setOption('multicastLoop', v);
   }
 
-  sockOptChanged(name: number): void {
+  override sockOptChanged(name: number): void {
     if (name === SO_BROADCAST) this.h?.setOption('broadcast', this.broadcast ? 1 : 0);
   }
 
@@ -805,7 +800,7 @@ export class UdpSocket extends InetSocket {
   override bind(addr: Uint8Array): number | Promise<number> {
     const a = parseInet(addr, this.domain, true);
     if (typeof a === 'number') return a;
-    if (this.local || this.busy) return -E.EINVAL;
+    if (this.local) return -E.EINVAL;
     return this.bindHost(a);
   }
 
@@ -839,7 +834,7 @@ export class UdpSocket extends InetSocket {
       if (this.peer) this.h!.disconnect();
       this.peer = null;
       return new Promise((resolve) => {
-        this.h!.connect(hostTarget(a), (err) => {
+        this.h!.connect(a, (err) => {
           if (err < 0) return resolve(err);
           this.peer = a;
           this.local = this.h!.local() ?? this.local;
@@ -939,4 +934,3 @@ export class UdpSocket extends InetSocket {
   }
 }
 
-export { SOL_SOCKET, POLLOUT };

@@ -15,7 +15,6 @@ import { OpenFile, O_RDWR, O_NONBLOCK, S_IFSOCK } from '../vfs/file.js';
 import type { HostStat } from '../host/host.js';
 import { WaitQueue, WouldBlock, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../waitqueue.js';
 import type { Pollable } from '../pipe.js';
-import { E } from '../../compat/errno.js';
 
 export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17;
 export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_RDM = 4, SOCK_SEQPACKET = 5, SOCK_PACKET = 10;
@@ -202,6 +201,10 @@ export abstract class Socket extends OpenFile implements Pollable {
   setOption(level: number, name: number, val: Uint8Array): number | undefined {
     void level, name, val;
     return undefined;
+  }
+  /** A SOL_SOCKET option changed (SO_KEEPALIVE, SO_BROADCAST, buffer sizes): pass it on to the host. */
+  sockOptChanged(name: number): void {
+    void name;
   }
   /** SO_PEERCRED, when the family has one. */
   peerCred(): Cred | null {
