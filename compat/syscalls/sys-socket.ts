@@ -218,7 +218,7 @@ sys('bind', ['fd', 'ptr', 'int'], (k, t, a) => {
   const addr = addrIn(t, a.ptr(1), a.int(2));
   if (typeof addr === 'number') return addr;
   return s.bind(addr, ctxOf(k, t));
-});
+}, { status: 'partial', note: 'AF_UNIX paths make a socket inode; abstract names are per rustos instance; TCP binds listen on the host at once (connections before listen(2) are reset)' });
 
 sys('listen', ['fd', 'int'], (k, t, a) => {
   const s = sockOf(t, a.int(0));
@@ -277,7 +277,7 @@ sys('connect', ['fd', 'ptr', 'int'], (k, t, a) => {
   // A blocking TCP connect that times out is still under way: EINPROGRESS, as Linux says.
   const fix = (v: number): number => (v === -E.EAGAIN && call.started ? -E.EINPROGRESS : v);
   return typeof r === 'number' ? fix(r) : r.then(fix);
-}, { status: 'supported', note: 'a blocking connect waits interruptibly; SO_SNDTIMEO bounds it' });
+}, { status: 'partial', note: 'a blocking connect waits interruptibly (SO_SNDTIMEO bounds it); AF_UNIX reaches sockets bound in this rustos only (a host process\'s socket is ECONNREFUSED)' });
 
 sys('getsockname', ['fd', 'ptr', 'ptr'], (k, t, a) => {
   const s = sockOf(t, a.int(0));
@@ -434,7 +434,7 @@ function doSendmsg(k: Kernel, t: Task, s: Socket, msgAddr: number, flags: number
 sys('sendmsg', ['fd', 'ptr', 'hex'], (k, t, a) => {
   const s = sockOf(t, a.int(0));
   return typeof s === 'number' ? s : doSendmsg(k, t, s, a.ptr(1), a.int(2));
-});
+}, { status: 'partial', note: 'SCM_RIGHTS and SCM_CREDENTIALS on AF_UNIX; MSG_OOB is EOPNOTSUPP; IP-level control messages are ignored' });
 
 /** Writes the control messages of a receive (scm_recv): credentials, then descriptors. */
 function writeControl(t: Task, s: Socket, h: MsgHdr, st: RecvState, flags: number): { used: number; flags: number } {
@@ -523,7 +523,7 @@ function doRecvmsg(k: Kernel, t: Task, s: Socket, msgAddr: number, flags: number
 sys('recvmsg', ['fd', 'ptr', 'hex'], (k, t, a) => {
   const s = sockOf(t, a.int(0));
   return typeof s === 'number' ? s : doRecvmsg(k, t, s, a.ptr(1), a.int(2));
-});
+}, { status: 'partial', note: 'SCM_RIGHTS, SCM_CREDENTIALS (SO_PASSCRED); no timestamps, IP_PKTINFO or error queue (MSG_ERRQUEUE)' });
 
 const MMSG_SIZE = 64;
 
@@ -660,7 +660,7 @@ sys('getsockopt', ['fd', 'int', 'int', 'ptr', 'ptr'], (k, t, a) => {
   if (n > 0) m.writeBytes(valAddr, v.subarray(0, n));
   m.writeBytes(lenAddr, new StructBuf(4).u32(0, n).bytes);
   return 0;
-});
+}, { status: 'partial', note: 'SOL_SOCKET, IP, IPv6, TCP and UDP integers with Linux defaults; SO_PEERSEC ENOPROTOOPT; TCP_INFO carries only the state' });
 
 function setSockOpt(k: Kernel, s: Socket, name: number, val: Uint8Array): number {
   if (name === SO_BINDTODEVICE) return k.host.uid === 0 ? 0 : -E.EPERM;
