@@ -15,7 +15,7 @@ import { OpenFile, S_IFMT, S_IFSOCK, O_NONBLOCK, O_RDONLY } from '../../kernel/v
 import { holdFile, dropFile } from '../../kernel/fdtable.js';
 import { WouldBlock } from '../../kernel/waitqueue.js';
 import {
-  Socket, NetSysctl, DEFAULT_SYSCTL, RecvState, Cred, UnixPathOps, ConnectCall,
+  Socket, NetSysctl, DEFAULT_SYSCTL, RecvState, Cred, UnixPathOps, SockNode, ConnectCall,
   AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_TYPE_MASK,
   SOCK_NONBLOCK, SOCK_CLOEXEC, MSG_CTRUNC, MSG_CMSG_CLOEXEC, MSG_WAITFORONE, MSG_DONTWAIT, SOL_SOCKET, SCM_RIGHTS,
   SCM_CREDENTIALS, SCM_MAX_FD, IPPROTO_TCP, IPPROTO_UDP,
@@ -72,7 +72,9 @@ function netOf(k: Kernel): Net {
     k.host.randomBytes(seed);
     const inet = new InetNamespace();
     inet.congestion = hostSysctlText(k, '/proc/sys/net/ipv4/tcp_congestion_control') ?? inet.congestion;
-    n = { sysctl, unix: new UnixNamespace(sysctl, seed[0] | (seed[1] << 8) | (seed[2] << 16)), inet };
+    const unix = new UnixNamespace(sysctl, seed[0] | (seed[1] << 8) | (seed[2] << 16));
+    unix.host = k.host;
+    n = { sysctl, unix, inet };
     nets.set(k, n);
   }
   return n;
@@ -81,7 +83,7 @@ function netOf(k: Kernel): Net {
 /** AF_UNIX names in the file system, resolved as the calling process sees paths. */
 function unixPaths(k: Kernel, t: Task): UnixPathOps {
   return {
-    create(path: string): string | number {
+    create(path: string): SockNode | number {
       const r = resolveAt(k, t, AT_FDCWD, path, false);
       if (typeof r === 'number') return r;
       if (typeof r.st !== 'number') return -E.EEXIST;
@@ -89,19 +91,19 @@ function unixPaths(k: Kernel, t: Task): UnixPathOps {
       const e = r.fs.mknod(r.rel, S_IFSOCK | (0o777 & ~t.proc.umask), 0);
       if (e < 0) return e;
       const st = r.fs.lstat(r.rel);
-      return typeof st === 'number' ? st : `${st.dev}:${st.ino}`;
+      return typeof st === 'number' ? st : { key: `${st.dev}:${st.ino}`, host: r.fs.hostPath(r.rel) ?? '' };
     },
     remove(path: string): void {
       const r = resolveAt(k, t, AT_FDCWD, path, false);
       if (typeof r !== 'number') r.fs.unlink(r.rel);
     },
-    lookup(path: string): string | number {
+    lookup(path: string): SockNode | number {
       const r = resolveAt(k, t, AT_FDCWD, path, true);
       if (typeof r === 'number') return r;
       if (typeof r.st === 'number') return r.st;
       if ((r.st.mode & S_IFMT) !== S_IFSOCK) return -E.ECONNREFUSED;
       const acc = r.fs.access(r.rel, 2);
-      return acc < 0 ? acc : `${r.st.dev}:${r.st.ino}`;
+      return acc < 0 ? acc : { key: `${r.st.dev}:${r.st.ino}`, host: r.file ? '' : r.host };
     },
   };
 }
@@ -218,7 +220,7 @@ sys('bind', ['fd', 'ptr', 'int'], (k, t, a) => {
   const addr = addrIn(t, a.ptr(1), a.int(2));
   if (typeof addr === 'number') return addr;
   return s.bind(addr, ctxOf(k, t));
-}, { status: 'partial', note: 'AF_UNIX paths make a socket inode; abstract names are per rustos instance; TCP binds listen on the host at once (connections before listen(2) are reset)' });
+}, { status: 'partial', note: 'AF_UNIX paths make a socket inode (a stream listener on a host path listens there for host processes too); abstract names are per rustos instance; TCP binds listen on the host at once (connections before listen(2) are reset)' });
 
 sys('listen', ['fd', 'int'], (k, t, a) => {
   const s = sockOf(t, a.int(0));
@@ -277,7 +279,7 @@ sys('connect', ['fd', 'ptr', 'int'], (k, t, a) => {
   // A blocking TCP connect that times out is still under way: EINPROGRESS, as Linux says.
   const fix = (v: number): number => (v === -E.EAGAIN && call.started ? -E.EINPROGRESS : v);
   return typeof r === 'number' ? fix(r) : r.then(fix);
-}, { status: 'partial', note: 'a blocking connect waits interruptibly (SO_SNDTIMEO bounds it); AF_UNIX reaches sockets bound in this rustos only (a host process\'s socket is ECONNREFUSED)' });
+}, { status: 'partial', note: 'a blocking connect waits interruptibly (SO_SNDTIMEO bounds it); AF_UNIX reaches a host process\'s socket for SOCK_STREAM only, without SCM_RIGHTS (EOPNOTSUPP)' });
 
 sys('getsockname', ['fd', 'ptr', 'ptr'], (k, t, a) => {
   const s = sockOf(t, a.int(0));

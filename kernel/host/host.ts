@@ -159,6 +159,13 @@ export interface Host {
   /** Connects to `to` (from the local address `from` if given); outcomes arrive through ev. */
   tcpConnect(to: HostSockAddr, from: HostSockAddr | null, ev: HostStreamEvents): HostStream;
   udpOpen(family: 4 | 6, o: { reuseAddr: boolean; ipv6Only: boolean }, ev: HostDgramEvents): HostDgram;
+  /** Connects to the unix stream socket at a host path (a host process's); outcomes through ev. */
+  unixConnect(path: string, ev: HostStreamEvents): HostStream;
+  /**
+   * Makes the socket inode at `path` a live unix stream listener (a fresh inode with the same
+   * mode replaces it), so host processes can connect; -errno if it cannot.
+   */
+  unixListen(path: string, onConnection: (s: HostStream) => void): HostListener | number;
 
   // ---- terminal ----
   isatty(fd: number): boolean;

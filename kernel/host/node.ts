@@ -138,6 +138,21 @@ function makeSocketNode(path: string, perm: number): number {
   }
 }
 
+/**
+ * Runs fn with the current directory at `path`'s directory when `path` is too long for a
+ * sun_path (108 bytes), handing fn the name to use.
+ */
+function withShortPath<T>(path: string, fn: (name: string) => T): T {
+  if (Buffer.byteLength(path) < 100) return fn(path);
+  const cwd = process.cwd();
+  process.chdir(pathMod.dirname(path));
+  try {
+    return fn(pathMod.basename(path));
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
 function toNodeFlags(f: number): number {
   const C = fs.constants;
   let n = (f & 3) === O.WRONLY ? C.O_WRONLY : (f & 3) === O.RDWR ? C.O_RDWR : C.O_RDONLY;
@@ -534,6 +549,47 @@ export class NodeHost implements Host {
           /* already closed */
         }
       },
+    };
+  }
+  unixConnect(path: string, ev: HostStreamEvents): HostStream {
+    const sock = new net.Socket({ allowHalfOpen: true });
+    const s = wrapStream(sock, ev);
+    try {
+      withShortPath(path, (p) => sock.connect({ path: p }));
+    } catch (e) {
+      const err = netErrno(e);
+      setImmediate(() => ev.error(err));
+    }
+    return s;
+  }
+  unixListen(path: string, onConnection: (s: HostStream) => void): HostListener | number {
+    const st = this.lstat(path);
+    if (typeof st === 'number') return st;
+    const dir = pathMod.dirname(path);
+    const tmp = `.rustos-sock-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    const srv = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    srv.on('error', () => {});
+    srv.on('connection', (sock: net.Socket) => onConnection(wrapStream(sock, null)));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      srv.listen(tmp);
+      if (!fs.existsSync(tmp)) return -E.EACCES;
+      fs.chmodSync(tmp, st.mode & 0o7777);
+      fs.renameSync(tmp, path);
+    } catch (e) {
+      try {
+        srv.close();
+      } catch {
+        /* never listened */
+      }
+      return errno(e);
+    } finally {
+      process.chdir(cwd);
+    }
+    return {
+      local: () => ({ family: 4, address: path, port: 0 }),
+      close: () => srv.close(),
     };
   }
   isatty(fd: number): boolean {

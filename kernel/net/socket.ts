@@ -69,12 +69,21 @@ export interface SendMsg {
 
 /** How bind and connect reach the file system, as the calling process sees it (its root, cwd). */
 export interface UnixPathOps {
-  /** Creates the socket inode (-EEXIST if the name exists); returns its key (device:inode). */
-  create(path: string): string | number;
+  /**
+   * Creates the socket inode (-EEXIST if the name exists); returns its key (device:inode) and
+   * the host path behind it ('' when no host file backs it).
+   */
+  create(path: string): SockNode | number;
   /** Removes a name create() made (a bind that fails afterwards). */
   remove(path: string): void;
-  /** The key of an existing socket inode; -ECONNREFUSED if it is not a socket, -ENOENT, -EACCES... */
-  lookup(path: string): string | number;
+  /** An existing socket inode; -ECONNREFUSED if it is not a socket, -ENOENT, -EACCES... */
+  lookup(path: string): SockNode | number;
+}
+
+/** A socket inode in the file system: its key (device:inode) and host path ('' if none). */
+export interface SockNode {
+  key: string;
+  host: string;
 }
 
 /** Who is calling: credentials, and the file system view AF_UNIX names are resolved in. */

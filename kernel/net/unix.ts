@@ -13,8 +13,10 @@
  */
 
 import type { OpenFile } from '../vfs/file.js';
+import type { Host, HostStream, HostListener } from '../host/host.js';
 import { holdFile, dropFile } from '../fdtable.js';
 import { WouldBlock, POLLERR, POLLHUP } from '../waitqueue.js';
+import type { HostStreamEvents } from '../host/host.js';
 import {
   Socket, SendMsg, RecvState, Cred, NetSysctl, SockCtx, UnixPathOps, truesize, READABLE, WRITABLE, POLLRDHUP,
   AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL,
@@ -27,6 +29,8 @@ export class UnixNamespace {
   readonly byInode = new Map<string, UnixSocket>();
   readonly abstract = new Map<string, UnixSocket>();
   private autoNext: number;
+  /** The host, for stream connections with host processes' sockets (null: guests only). */
+  host: Host | null = null;
   constructor(readonly sysctl: NetSysctl, seed: number) {
     this.autoNext = seed & 0xfffff;
   }
@@ -87,11 +91,33 @@ const NO_CRED: Cred = { pid: 0, uid: 65534, gid: 65534 };
 
 const UNNAMED = new Uint8Array([AF_UNIX, 0]);
 
+/** What a host connection may hold in our buffers, each way, before reading pauses or writers wait. */
+const LINK_BUF = 256 * 1024;
+
+/**
+ * A stream connection with a host process's unix socket (Node has unix streams only): bytes
+ * both ways, no descriptors or credentials.
+ */
+class HostLink {
+  stream!: HostStream;
+  readonly inbox: Uint8Array[] = [];
+  bytes = 0;
+  unsent = 0;
+  paused = false;
+}
+
 export class UnixSocket extends Socket {
   state = ST_CLOSE;
   /** Our name (the sockaddr as getsockname returns it), or null. */
   addr: Uint8Array | null = null;
   private bindKey: string | null = null;
+  /** The path bind(2) was given (listen makes its inode a host listener too). */
+  private bindPath: string | null = null;
+  /** A connection with a host process, instead of a guest peer. */
+  private link: HostLink | null = null;
+  /** The name connected to through the host. */
+  private linkPeer: Uint8Array | null = null;
+  private hostListener: HostListener | null = null;
   peer: UnixSocket | null = null;
   private readonly recvq: Skb[] = [];
   /** Connections waiting for accept (stream and seqpacket listeners). */
@@ -132,14 +158,15 @@ export class UnixSocket extends Socket {
       this.bindKey = 'a' + p.name;
     } else {
       if (!ops) return -E.EINVAL;
-      const key = ops.create(p.path);
-      if (typeof key === 'number') return key === -E.EEXIST ? -E.EADDRINUSE : key;
+      const node = ops.create(p.path);
+      if (typeof node === 'number') return node === -E.EEXIST ? -E.EADDRINUSE : node;
       if (this.addr) {
         ops.remove(p.path);
         return -E.EINVAL;
       }
-      this.ns.byInode.set(key, this);
-      this.bindKey = 'p' + key;
+      this.ns.byInode.set(node.key, this);
+      this.bindKey = 'p' + node.key;
+      this.bindPath = p.path;
     }
     this.addr = p.canon;
     return 0;
@@ -163,20 +190,30 @@ export class UnixSocket extends Socket {
     return this.register(p, ops);
   }
 
-  /** The listening or datagram socket a name refers to. */
-  private find(addr: Uint8Array, ops: UnixPathOps): UnixSocket | number {
+  /**
+   * The listening or datagram socket a name refers to; for a socket inode no guest has bound,
+   * the host path behind it (a host process may listen there).
+   */
+  private find(addr: Uint8Array, ops: UnixPathOps): UnixSocket | number | { host: string } {
     const p = parseAddr(addr);
     if (typeof p === 'number') return p;
     let other: UnixSocket | undefined;
     if (p.kind === 'abstract') other = this.ns.abstract.get(p.name);
     else {
-      const key = ops.lookup(p.path);
-      if (typeof key === 'number') return key;
-      other = this.ns.byInode.get(key);
+      const node = ops.lookup(p.path);
+      if (typeof node === 'number') return node;
+      other = this.ns.byInode.get(node.key);
+      if (!other && node.host) return { host: node.host };
     }
     if (!other || other.dead) return -E.ECONNREFUSED;
     if (other.type !== this.type) return -E.EPROTOTYPE;
     return other;
+  }
+
+  /** find() for calls that reach guest sockets only. */
+  private findGuest(addr: Uint8Array, ops: UnixPathOps): UnixSocket | number {
+    const o = this.find(addr, ops);
+    return typeof o === 'number' || o instanceof UnixSocket ? o : -E.ECONNREFUSED;
   }
 
   override sockname(): Uint8Array {
@@ -184,6 +221,7 @@ export class UnixSocket extends Socket {
   }
 
   override peername(): Uint8Array | number {
+    if (this.link) return this.state === ST_ESTABLISHED ? this.linkPeer ?? UNNAMED : -E.ENOTCONN;
     const p = this.peer;
     if (!p || (this.connOriented && this.state !== ST_ESTABLISHED)) return -E.ENOTCONN;
     return p.addr ?? UNNAMED;
@@ -208,7 +246,153 @@ export class UnixSocket extends Socket {
     this.state = ST_LISTEN;
     this.peerCredVal = { ...ctx.cred };
     this.q.notify();
+    this.listenOnHost(ctx);
     return 0;
+  }
+
+  /**
+   * A stream listener bound to a host-backed path also listens on the host (the inode is
+   * replaced by a live one), so host processes and other rustos instances can connect.
+   */
+  private listenOnHost(ctx: SockCtx): void {
+    const host = this.ns.host, ops = ctx.paths;
+    if (this.type !== SOCK_STREAM || !host || !ops || !this.bindPath || this.hostListener) return;
+    const node = ops.lookup(this.bindPath);
+    if (typeof node === 'number' || 'p' + node.key !== this.bindKey || !node.host) return;
+    const l = host.unixListen(node.host, (s) => this.incomingHost(s));
+    if (typeof l === 'number') return;
+    this.hostListener = l;
+    const now = ops.lookup(this.bindPath);
+    if (typeof now === 'number') return;
+    if (this.ns.byInode.get(node.key) === this) this.ns.byInode.delete(node.key);
+    this.ns.byInode.set(now.key, this);
+    this.bindKey = 'p' + now.key;
+  }
+
+  private incomingHost(s: HostStream): void {
+    if (this.state !== ST_LISTEN || this.dead) {
+      s.close(true);
+      return;
+    }
+    const e = new UnixSocket(this.ns, this.type, 0, this.owner);
+    e.state = ST_ESTABLISHED;
+    e.addr = this.addr;
+    const l = new HostLink();
+    l.stream = s;
+    e.link = l;
+    s.attach(e.linkEvents(l, null));
+    this.acceptq.push(e);
+    this.q.notify();
+  }
+
+  private linkEvents(l: HostLink, onConnect: ((err: number) => void) | null): HostStreamEvents {
+    return {
+      connected: () => {
+        const f = onConnect;
+        onConnect = null;
+        f?.(0);
+        this.q.notify();
+      },
+      data: (b) => {
+        l.inbox.push(b.slice());
+        l.bytes += b.length;
+        if (l.bytes >= LINK_BUF && !l.paused) {
+          l.paused = true;
+          l.stream.pause();
+        }
+        this.q.notify();
+      },
+      end: () => {
+        this.shut |= RCV_SHUTDOWN;
+        this.q.notify();
+      },
+      error: (errno) => {
+        const f = onConnect;
+        onConnect = null;
+        if (f) return f(errno);
+        this.err = errno === -E.EPIPE ? E.EPIPE : E.ECONNRESET;
+        this.shut = SHUTDOWN_MASK;
+        this.q.notify();
+      },
+      written: (n) => {
+        l.unsent = Math.max(0, l.unsent - n);
+        this.q.notify();
+      },
+      closed: () => {
+        const f = onConnect;
+        onConnect = null;
+        if (f) return f(-E.ECONNREFUSED);
+        this.shut = SHUTDOWN_MASK;
+        this.q.notify();
+      },
+    };
+  }
+
+  /** connect(2) to a socket inode no guest has bound: a host process may be listening there. */
+  private connectHost(hostPath: string, name: Uint8Array): Promise<number> {
+    return new Promise((resolve) => {
+      const l = new HostLink();
+      const ev = this.linkEvents(l, (err) => {
+        if (err < 0) {
+          l.stream.close(true);
+          return resolve(err === -E.ENOENT || err === -E.ENOTSOCK ? -E.ECONNREFUSED : err);
+        }
+        this.link = l;
+        this.linkPeer = name;
+        this.state = ST_ESTABLISHED;
+        resolve(0);
+      });
+      l.stream = this.ns.host!.unixConnect(hostPath, ev);
+    });
+  }
+
+  private linkSend(l: HostLink, msg: SendMsg, nonblock: boolean): number | WouldBlock {
+    const pipe = (): number => {
+      msg.sigpipe = true;
+      return -E.EPIPE;
+    };
+    if (msg.rights && msg.rights.length && msg.sent === 0) return -E.EOPNOTSUPP; // no descriptors to a host process
+    if (this.shut & SEND_SHUTDOWN) return this.err ? -this.takeError() : pipe();
+    const left = msg.data.length - msg.sent;
+    if (left === 0) return 0;
+    const room = LINK_BUF - l.unsent;
+    if (room <= 0) return nonblock ? -E.EAGAIN : new WouldBlock(this.q);
+    const n = Math.min(left, room);
+    l.unsent += n;
+    l.stream.write(msg.data.slice(msg.sent, msg.sent + n));
+    return n;
+  }
+
+  private linkRecv(l: HostLink, st: RecvState, nonblock: boolean): number | WouldBlock {
+    const size = st.buf.length;
+    const target = st.flags & MSG_WAITALL ? size : Math.min(Math.max(this.rcvLowat, 1), size);
+    const peek = (st.flags & MSG_PEEK) !== 0;
+    let skip = peek ? st.copied : 0;
+    let i = 0;
+    while (st.copied < size) {
+      while (i < l.inbox.length && skip >= l.inbox[i].length) skip -= l.inbox[i++].length;
+      const head = l.inbox[i];
+      if (!head) break;
+      const n = Math.min(head.length - skip, size - st.copied);
+      st.buf.set(head.subarray(skip, skip + n), st.copied);
+      st.copied += n;
+      if (peek) {
+        skip += n;
+        continue;
+      }
+      skip = 0;
+      l.bytes -= n;
+      if (n === head.length) l.inbox.shift();
+      else l.inbox[0] = head.subarray(n);
+    }
+    if (l.paused && l.bytes < LINK_BUF / 2) {
+      l.paused = false;
+      l.stream.resume();
+    }
+    if (st.copied >= target) return 0;
+    if (this.err) return st.copied > 0 ? 0 : -this.takeError();
+    if (this.shut & RCV_SHUTDOWN || (st.copied > 0 && nonblock)) return 0;
+    return nonblock ? -E.EAGAIN : new WouldBlock(this.q);
   }
 
   override accept(nonblock: boolean): UnixSocket | number | WouldBlock {
@@ -221,7 +405,7 @@ export class UnixSocket extends Socket {
     return s;
   }
 
-  override connect(addr: Uint8Array, nonblock: boolean, ctx: SockCtx): number | WouldBlock {
+  override connect(addr: Uint8Array, nonblock: boolean, ctx: SockCtx): number | WouldBlock | Promise<number> {
     const ops = ctx.paths;
     if (addr.length < 2 || !ops) return -E.EINVAL;
     if (!this.connOriented) return this.dgramConnect(addr, ops);
@@ -233,6 +417,10 @@ export class UnixSocket extends Socket {
     }
     const other = this.find(addr, ops);
     if (typeof other === 'number') return other;
+    if (!(other instanceof UnixSocket)) {
+      if (this.state === ST_ESTABLISHED) return -E.EISCONN;
+      return this.type === SOCK_STREAM && this.ns.host ? this.connectHost(other.host, p.canon) : -E.ECONNREFUSED;
+    }
     if (other.state !== ST_LISTEN) return -E.ECONNREFUSED;
     if (other.acceptq.length > other.backlog) return nonblock ? -E.EAGAIN : new WouldBlock(other.q);
     if (this.state === ST_ESTABLISHED) return -E.EISCONN;
@@ -264,7 +452,7 @@ export class UnixSocket extends Socket {
       const r = this.autobind();
       if (r < 0) return r;
     }
-    const other = this.find(addr, ops);
+    const other = this.findGuest(addr, ops);
     if (typeof other === 'number') return other;
     if (other.peer && other.peer !== this && !other.peer.dead) return -E.EPERM;
     const old = this.peer;
@@ -284,6 +472,7 @@ export class UnixSocket extends Socket {
   override shutdown(how: number): number {
     if (how < 0 || how > 2) return -E.EINVAL;
     const mode = how + 1; // SHUT_RD 0 -> RCV, SHUT_WR 1 -> SEND, SHUT_RDWR 2 -> both
+    if (this.link && mode & SEND_SHUTDOWN && !(this.shut & SEND_SHUTDOWN)) this.link.stream.end();
     this.shut |= mode;
     this.q.notify();
     const p = this.peer;
@@ -338,6 +527,7 @@ export class UnixSocket extends Socket {
 
   private streamSend(msg: SendMsg, nonblock: boolean, ctx: SockCtx): number | WouldBlock {
     if (msg.addr && msg.addr.length) return this.state === ST_ESTABLISHED ? -E.EISCONN : -E.EOPNOTSUPP;
+    if (this.link) return this.linkSend(this.link, msg, nonblock);
     const other = this.peer;
     if (!other || this.state !== ST_ESTABLISHED) return -E.ENOTCONN;
     const pipe = (): number => {
@@ -371,7 +561,7 @@ export class UnixSocket extends Socket {
       other = this.peer;
     } else if (msg.addr && msg.addr.length) {
       if (!ops) return -E.EINVAL;
-      const o = this.find(msg.addr, ops);
+      const o = this.findGuest(msg.addr, ops);
       if (typeof o === 'number') return o;
       other = o;
     } else {
@@ -410,6 +600,7 @@ export class UnixSocket extends Socket {
 
   private streamRecv(st: RecvState, nonblock: boolean): number | WouldBlock {
     if (this.state !== ST_ESTABLISHED) return -E.EINVAL;
+    if (this.link) return this.linkRecv(this.link, st, nonblock);
     const size = st.buf.length;
     const target = st.flags & MSG_WAITALL ? size : Math.min(Math.max(this.rcvLowat, 1), size);
     const peek = (st.flags & MSG_PEEK) !== 0;
@@ -506,8 +697,8 @@ export class UnixSocket extends Socket {
     if (this.err) mask |= POLLERR;
     if (this.shut & RCV_SHUTDOWN) mask |= POLLRDHUP | READABLE;
     if (this.shut === SHUTDOWN_MASK) mask |= POLLHUP;
-    if (this.recvq.length > 0 || this.acceptq.length > 0) mask |= READABLE;
-    const writable = this.state !== ST_LISTEN && this.wmem * 4 <= this.sndbuf;
+    if (this.recvq.length > 0 || this.acceptq.length > 0 || (this.link && this.link.bytes > 0)) mask |= READABLE;
+    const writable = this.state !== ST_LISTEN && (this.link ? this.link.unsent < LINK_BUF : this.wmem * 4 <= this.sndbuf);
     if (this.type === SOCK_STREAM) {
       if (this.state === ST_CLOSE) mask |= POLLHUP;
       if (writable) mask |= WRITABLE;
@@ -528,12 +719,13 @@ export class UnixSocket extends Socket {
 
   override inq(): number {
     if (this.state === ST_LISTEN) return -E.EINVAL;
+    if (this.link) return this.link.bytes;
     if (this.type === SOCK_DGRAM) return this.recvq.length ? this.recvq[0].data.length : 0;
     return this.recvq.reduce((s, k) => s + k.data.length - k.off, 0);
   }
 
   override outq(): number {
-    return this.wmem;
+    return this.link ? this.link.unsent : this.wmem;
   }
 
   // ---- the end ----
@@ -551,6 +743,12 @@ export class UnixSocket extends Socket {
       const m = this.bindKey[0] === 'a' ? this.ns.abstract : this.ns.byInode;
       if (m.get(k) === this) m.delete(k);
       this.bindKey = null;
+    }
+    this.hostListener?.close();
+    this.hostListener = null;
+    if (this.link) {
+      this.link.stream.close(this.link.bytes > 0 || embryo);
+      this.link = null;
     }
     const p = this.peer;
     if (p && this.connOriented) {
