@@ -33,6 +33,7 @@ function errno(e: unknown): number {
 /** A network error as -errno: Node's own argument errors (ERR_*) are EINVAL. */
 function netErrno(e: unknown): number {
   const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END' || code === 'ERR_SOCKET_CLOSED') return -E.EPIPE;
   if (code && code.startsWith('ERR_')) return -E.EINVAL;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return -E.EADDRNOTAVAIL;
   return errno(e);
@@ -53,6 +54,7 @@ function hostAddr(a: HostSockAddr): string {
 /** A net.Socket as a HostStream. */
 function wrapStream(sock: net.Socket, ev0: HostStreamEvents | null): HostStream {
   let ev = ev0;
+  sock.on('error', () => {}); // until attach (and after a close): an unheard error must not end rustos
   const s: HostStream = {
     attach(e: HostStreamEvents): void {
       ev = e;
@@ -73,7 +75,13 @@ function wrapStream(sock: net.Socket, ev0: HostStreamEvents | null): HostStream 
     close(reset: boolean): void {
       if (reset || sock.destroyed || sock.connecting) {
         if (sock.connecting || !reset) sock.destroy();
-        else sock.resetAndDestroy();
+        else {
+          try {
+            sock.resetAndDestroy();
+          } catch {
+            sock.destroy(); // a unix stream has no reset
+          }
+        }
         return;
       }
       // Linux closes gracefully: pending data, then a FIN. What arrives later gets an RST.
