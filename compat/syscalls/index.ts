@@ -23,6 +23,7 @@ import './sys-event.js';
 import './sys-sched.js';
 import './sys-ipc.js';
 import './sys-shm.js';
+import './sys-socket.js';
 import { TABLE } from './registry.js';
 import { SysArgs } from './args.js';
 import { E } from '../errno.js';

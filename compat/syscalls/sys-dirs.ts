@@ -75,7 +75,7 @@ function doMkdir(k: Kernel, t: Task, dirfd: number, addr: number, mode: number):
 sys('mkdir', ['path', 'mode'], (k, t, a) => doMkdir(k, t, AT_FDCWD, a.ptr(0), a.uint(1)));
 sys('mkdirat', ['atfd', 'path', 'mode'], (k, t, a) => doMkdir(k, t, a.int(0), a.ptr(1), a.uint(2)));
 
-/** mknod: regular files and FIFOs; device nodes and sockets need privileges we don't have. */
+/** mknod: regular files, FIFOs and socket inodes; device nodes need privileges we don't have. */
 function doMknod(k: Kernel, t: Task, dirfd: number, addr: number, mode: number, dev: number): number {
   const type = mode & S_IFMT;
   if (type === S_IFDIR) return -E.EPERM;
@@ -87,7 +87,6 @@ function doMknod(k: Kernel, t: Task, dirfd: number, addr: number, mode: number, 
   if (typeof r.st !== 'number') return -E.EEXIST;
   if (r.st !== -E.ENOENT) return r.st;
   if ((type === S_IFCHR || type === S_IFBLK) && k.host.uid !== 0) return -E.EPERM;
-  if (type === S_IFSOCK) return -E.EPERM; // unix sockets are bound by bind(2), which comes later
   return r.fs.mknod(r.rel, (type || S_IFREG) | (mode & ~t.proc.umask & 0o7777), dev);
 }
 sys('mknod', ['path', 'mode', 'hex'], (k, t, a) => doMknod(k, t, AT_FDCWD, a.ptr(0), a.uint(1), a.u64(2)));

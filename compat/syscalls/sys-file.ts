@@ -40,6 +40,8 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
   if (r.file) {
     // Reopening a pipe (or another pathless file) through /proc/self/fd/N or /dev/stdin.
     if (excl) return -E.EEXIST;
+    const fst = r.file.stat();
+    if (typeof fst !== 'number' && (fst.mode & S_IFMT) === S_IFSOCK && !(flags & O_PATH)) return -E.ENXIO;
     const acc = flags & O_ACCMODE;
     if ((acc !== 1 && !r.file.readable()) || (acc !== O_RDONLY && !r.file.writable())) return -E.EACCES;
     return install(t, r.file, flags);

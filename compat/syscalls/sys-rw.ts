@@ -14,7 +14,10 @@ import type { Task } from '../../kernel/process.js';
 import type { OpenFile } from '../../kernel/vfs/file.js';
 import { O_CLOEXEC, O_APPEND, O_NONBLOCK } from '../../kernel/vfs/file.js';
 import { PROT_WRITE } from '../../kernel/mm/pagetable.js';
+import { dropFile } from '../../kernel/fdtable.js';
 import { StructBuf } from '../structs.js';
+import { Socket } from '../../kernel/net/socket.js';
+import { sockSend, sockRecv } from './sock-io.js';
 import { fcntlLock, releaseRecordLocks, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW } from './sys-locks.js';
 
 /** Linux caps a single read/write at MAX_RW_COUNT; we also bound the host buffer. */
@@ -43,6 +46,10 @@ export function readInto(k: Kernel, t: Task, f: OpenFile, buf: number, n: number
   n = Math.min(n, MAX_RW, CHUNK);
   if (n === 0) return 0;
   if (!t.proc.mem.isAccessible(buf, n, PROT_WRITE)) return -E.EFAULT;
+  if (f instanceof Socket) {
+    if (pos !== null) return -E.ESPIPE;
+    return socketRead(k, t, f, n, (d) => t.proc.mem.writeBytes(buf, d));
+  }
   const data = new Uint8Array(n);
   const done = (r: number): number => {
     if (r > 0) t.proc.mem.writeBytes(buf, data.subarray(0, r));
@@ -52,11 +59,24 @@ export function readInto(k: Kernel, t: Task, f: OpenFile, buf: number, n: number
   return typeof r === 'number' ? done(r) : r.then(done);
 }
 
+/** read/readv on a socket: recvmsg without flags (SO_RCVTIMEO honoured, passed descriptors dropped). */
+function socketRead(k: Kernel, t: Task, s: Socket, n: number, out: (d: Uint8Array) => void): number | Promise<number> {
+  const r = sockRecv(k, t, s, n, 0);
+  const done = (v: Awaited<typeof r>): number => {
+    if (typeof v === 'number') return v;
+    if (v.st.rights) for (const f of v.st.rights) dropFile(f);
+    if (v.st.copied) out(v.st.buf.subarray(0, v.st.copied));
+    return v.r;
+  };
+  return r instanceof Promise ? r.then(done) : done(r);
+}
+
 /**
  * Writes all of data, waiting for room as often as needed (a pipe takes a large write in parts).
  * EPIPE also sends SIGPIPE, as Linux does.
  */
 export function writeAll(k: Kernel, t: Task, f: OpenFile, data: Uint8Array, pos: number | null): number | Promise<number> {
+  if (f instanceof Socket) return pos !== null ? -E.ESPIPE : sockSend(k, t, f, data, 0, null);
   let done = 0;
   const finish = (r: number): number => {
     if (r === -E.EPIPE) k.sendSignal(t, { signo: SIGPIPE, code: 0, pid: t.proc.pid, uid: k.host.uid });
@@ -150,7 +170,7 @@ export function doReadv(k: Kernel, t: Task, fd: number, iov: number, cnt: number
   const total = Math.min(v.reduce((s, [, l]) => s + l, 0), CHUNK);
   for (const [b, l] of v) if (l > 0 && !t.proc.mem.isAccessible(b, l, PROT_WRITE)) return -E.EFAULT;
   if (total === 0) return 0;
-  const data = new Uint8Array(total);
+  let data: Uint8Array = new Uint8Array(total);
   const scatter = (n: number): number => {
     let off = 0;
     for (const [b, l] of v) {
@@ -161,6 +181,13 @@ export function doReadv(k: Kernel, t: Task, fd: number, iov: number, cnt: number
     }
     return n;
   };
+  if (f instanceof Socket) {
+    if (pos !== null) return -E.ESPIPE;
+    return socketRead(k, t, f, total, (d) => {
+      data = d;
+      scatter(d.length);
+    });
+  }
   const r = blocking(k, t, () => f.read(data, pos));
   return typeof r === 'number' ? (r > 0 ? scatter(r) : r) : r.then((n) => (n > 0 ? scatter(n) : n));
 }
@@ -263,6 +290,7 @@ const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS 
 
 const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGWINSZ = 0x5413;
 const TIOCGPGRP = 0x540f, FIONREAD = 0x541b, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
+const FIONBIO = 0x5421, TIOCOUTQ = 0x5411, SIOCATMARK = 0x8905, SIOCGSTAMP = 0x8906;
 
 /**
  * The termios a terminal starts with (cooked mode, as `stty sane` sets). Node cannot read the
@@ -291,6 +319,17 @@ sys('ioctl', ['fd', 'ioctl', 'hex'], (k, t, a) => {
     case FIONCLEX:
       e.cloexec = false;
       return 0;
+    case FIONBIO: {
+      const on = t.proc.mem.read32(a.ptr(2)) !== 0;
+      e.file.flags = on ? e.file.flags | O_NONBLOCK : e.file.flags & ~O_NONBLOCK;
+      return 0;
+    }
+    case TIOCOUTQ:
+    case SIOCATMARK:
+      if (!(e.file instanceof Socket)) return tty ? (req === TIOCOUTQ ? writeInt(t, a.ptr(2), 0) : -E.EINVAL) : -E.ENOTTY;
+      return writeInt(t, a.ptr(2), req === TIOCOUTQ ? e.file.outq() : 0);
+    case SIOCGSTAMP:
+      return e.file instanceof Socket ? -E.ENOENT : -E.ENOTTY;
     case TCGETS:
       if (!tty) return -E.ENOTTY;
       t.proc.mem.writeBytes(a.ptr(2), saneTermios());
@@ -318,7 +357,13 @@ sys('ioctl', ['fd', 'ioctl', 'hex'], (k, t, a) => {
       return 0;
     }
     default:
+      if (e.file instanceof Socket) return (req & 0xff00) === 0x8900 ? -E.ENODEV : -E.ENOTTY;
       return tty ? -E.EINVAL : -E.ENOTTY;
   }
-}, { status: 'partial', note: 'TCGETS/TCSETS*, TIOCGWINSZ, TIOCGPGRP, FIONREAD on files, FIOCLEX/FIONCLEX' });
+}, { status: 'partial', note: 'TCGETS/TCSETS*, TIOCGWINSZ, TIOCGPGRP, FIONREAD (files, pipes, sockets), FIONBIO, SIOCOUTQ, FIOCLEX/FIONCLEX; no interface ioctls (SIOCGIF*)' });
+
+function writeInt(t: Task, addr: number, v: number): number {
+  t.proc.mem.writeBytes(addr, new StructBuf(4).u32(0, v).bytes);
+  return 0;
+}
 

@@ -47,6 +47,73 @@ export interface HostStatfs {
   ffree: number;
 }
 
+/** An internet address as the host's network stack takes it. */
+export interface HostSockAddr {
+  family: 4 | 6;
+  /** Textual address ("127.0.0.1", "::1", "::ffff:1.2.3.4"). */
+  address: string;
+  port: number;
+  /** IPv6 flow info and scope id (0 for IPv4). */
+  flowinfo?: number;
+  scopeid?: number;
+}
+
+/** What a host TCP connection reports; every callback runs from the host's event loop. */
+export interface HostStreamEvents {
+  /** The connection is established (tcpConnect). */
+  connected(): void;
+  data(buf: Uint8Array): void;
+  /** The peer has finished sending (FIN). */
+  end(): void;
+  /** The connection failed or broke: -errno (ECONNREFUSED, ECONNRESET, ETIMEDOUT...). */
+  error(errno: number): void;
+  /** `n` bytes handed to write() have left our buffers. */
+  written(n: number): void;
+  /** The connection is gone for good (after end/error and our close). */
+  closed(): void;
+}
+
+/** A host TCP connection. */
+export interface HostStream {
+  /** Attaches the event handlers (an accepted connection is handed over without them). */
+  attach(ev: HostStreamEvents): void;
+  write(buf: Uint8Array): void;
+  /** shutdown(SHUT_WR): a FIN once the pending data has gone. */
+  end(): void;
+  /** close: gracefully (pending data, then FIN) or with a reset (RST). */
+  close(reset: boolean): void;
+  /** Flow control: stop and restart reading from the host (the receiver's buffer is full). */
+  pause(): void;
+  resume(): void;
+  setNoDelay(on: boolean): void;
+  setKeepAlive(on: boolean, idleSec: number): void;
+  local(): HostSockAddr | null;
+  remote(): HostSockAddr | null;
+}
+
+/** A host TCP listening socket. */
+export interface HostListener {
+  local(): HostSockAddr;
+  close(): void;
+}
+
+export interface HostDgramEvents {
+  message(buf: Uint8Array, from: HostSockAddr): void;
+  error(errno: number): void;
+}
+
+/** A host UDP socket. */
+export interface HostDgram {
+  bind(addr: HostSockAddr, done: (err: number) => void): void;
+  connect(addr: HostSockAddr, done: (err: number) => void): void;
+  disconnect(): void;
+  send(buf: Uint8Array, to: HostSockAddr | null, done: (err: number) => void): void;
+  local(): HostSockAddr | null;
+  /** broadcast, ttl, multicastTtl, multicastLoop, recvBuffer, sendBuffer. */
+  setOption(name: string, value: number): void;
+  close(): void;
+}
+
 export interface Host {
   // ---- files ----
   lstat(path: string): HostStat | number;
@@ -82,6 +149,23 @@ export interface Host {
   utimes(path: string, atime: [number, number] | null, mtime: [number, number] | null, follow: boolean): number;
   access(path: string, mode: number): number;
   statfs(path: string): HostStatfs | number;
+
+  // ---- network (AF_INET/AF_INET6 sockets; kernel/net/inet.ts) ----
+  /**
+   * Listens on addr; `done` gets 0 and the listener, or -errno (EADDRINUSE, EADDRNOTAVAIL,
+   * EACCES). Each connection is handed to onConnection without event handlers.
+   */
+  tcpListen(addr: HostSockAddr, o: { backlog: number; ipv6Only: boolean }, onConnection: (s: HostStream) => void, done: (err: number, l: HostListener | null) => void): void;
+  /** Connects to `to` (from the local address `from` if given); outcomes arrive through ev. */
+  tcpConnect(to: HostSockAddr, from: HostSockAddr | null, ev: HostStreamEvents): HostStream;
+  udpOpen(family: 4 | 6, o: { reuseAddr: boolean; ipv6Only: boolean }, ev: HostDgramEvents): HostDgram;
+  /** Connects to the unix stream socket at a host path (a host process's); outcomes through ev. */
+  unixConnect(path: string, ev: HostStreamEvents): HostStream;
+  /**
+   * Makes the socket inode at `path` a live unix stream listener (a fresh inode with the same
+   * mode replaces it), so host processes can connect; -errno if it cannot.
+   */
+  unixListen(path: string, onConnection: (s: HostStream) => void): HostListener | number;
 
   // ---- terminal ----
   isatty(fd: number): boolean;

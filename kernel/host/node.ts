@@ -10,7 +10,12 @@ import * as tty from 'node:tty';
 import { randomFillSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
-import type { Host, HostStat, HostDirent, HostStatfs } from './host.js';
+import * as net from 'node:net';
+import * as dgram from 'node:dgram';
+import * as pathMod from 'node:path';
+import type {
+  Host, HostStat, HostDirent, HostStatfs, HostSockAddr, HostStream, HostStreamEvents, HostListener, HostDgram, HostDgramEvents,
+} from './host.js';
 import { E } from '../../compat/errno.js';
 
 const O = {
@@ -24,6 +29,137 @@ function errno(e: unknown): number {
   if (v !== undefined) return -v;
   if (code === 'ERR_FS_FILE_TOO_LARGE') return -E.EFBIG;
   return -E.EIO;
+}
+
+/** A network error as -errno: Node's own argument errors (ERR_*) are EINVAL. */
+function netErrno(e: unknown): number {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END' || code === 'ERR_SOCKET_CLOSED') return -E.EPIPE;
+  if (code && code.startsWith('ERR_')) return -E.EINVAL;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return -E.EADDRNOTAVAIL;
+  return errno(e);
+}
+
+const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
+function sockAddr(family: string | number | undefined, address: string | undefined, port: number | undefined): HostSockAddr | null {
+  if (address === undefined || port === undefined) return null;
+  return { family: family === 'IPv6' || family === 6 ? 6 : 4, address, port };
+}
+
+/** The host address Node takes: IPv6 scope ids as "%N". */
+function hostAddr(a: HostSockAddr): string {
+  return a.family === 6 && a.scopeid ? `${a.address}%${a.scopeid}` : a.address;
+}
+
+/** A net.Socket as a HostStream. */
+function wrapStream(sock: net.Socket, ev0: HostStreamEvents | null): HostStream {
+  let ev = ev0;
+  sock.on('error', () => {}); // until attach (and after a close): an unheard error must not end rustos
+  const s: HostStream = {
+    attach(e: HostStreamEvents): void {
+      ev = e;
+      sock.on('connect', () => ev!.connected());
+      sock.on('data', (b: Buffer) => ev!.data(u8(b)));
+      sock.on('end', () => ev!.end());
+      sock.on('error', (err) => ev!.error(netErrno(err)));
+      sock.on('close', () => ev!.closed());
+      sock.resume();
+    },
+    write(buf: Uint8Array): void {
+      const n = buf.length;
+      sock.write(buf, () => ev?.written(n));
+    },
+    end(): void {
+      sock.end();
+    },
+    close(reset: boolean): void {
+      if (reset || sock.destroyed || sock.connecting) {
+        if (sock.connecting || !reset) sock.destroy();
+        else {
+          try {
+            sock.resetAndDestroy();
+          } catch {
+            sock.destroy(); // a unix stream has no reset
+          }
+        }
+        return;
+      }
+      // Linux closes gracefully: pending data, then a FIN. What arrives later gets an RST.
+      sock.end(() => sock.destroy());
+    },
+    pause(): void {
+      sock.pause();
+    },
+    resume(): void {
+      sock.resume();
+    },
+    setNoDelay(on: boolean): void {
+      sock.setNoDelay(on);
+    },
+    setKeepAlive(on: boolean, idleSec: number): void {
+      sock.setKeepAlive(on, idleSec * 1000);
+    },
+    local(): HostSockAddr | null {
+      return sockAddr(sock.localFamily, sock.localAddress, sock.localPort);
+    },
+    remote(): HostSockAddr | null {
+      return sockAddr(sock.remoteFamily, sock.remoteAddress, sock.remotePort);
+    },
+  };
+  if (ev0) s.attach(ev0);
+  return s;
+}
+
+/**
+ * Creates a socket inode at `path` (Node has no mknod for sockets): a listening unix socket under
+ * a temporary name in the same directory (made relative, so the 108-byte sun_path limit does not
+ * apply to the directory), hard-linked to `path`; closing the listener removes only the temporary
+ * name.
+ */
+function makeSocketNode(path: string, perm: number): number {
+  const dir = pathMod.dirname(path);
+  const tmp = `.rustos-sock-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const cwd = process.cwd();
+  const srv = net.createServer();
+  srv.on('error', () => {});
+  try {
+    process.chdir(dir);
+    srv.listen(tmp);
+    if (!fs.existsSync(tmp)) return -E.EACCES;
+    fs.chmodSync(tmp, perm);
+    fs.linkSync(tmp, path);
+    return 0;
+  } catch (e) {
+    return errno(e);
+  } finally {
+    try {
+      srv.close();
+    } catch {
+      /* never listened */
+    }
+    try {
+      fs.unlinkSync(pathMod.join(dir, tmp));
+    } catch {
+      /* closing removed it */
+    }
+    process.chdir(cwd);
+  }
+}
+
+/**
+ * Runs fn with the current directory at `path`'s directory when `path` is too long for a
+ * sun_path (108 bytes), handing fn the name to use.
+ */
+function withShortPath<T>(path: string, fn: (name: string) => T): T {
+  if (Buffer.byteLength(path) < 100) return fn(path);
+  const cwd = process.cwd();
+  process.chdir(pathMod.dirname(path));
+  try {
+    return fn(pathMod.basename(path));
+  } finally {
+    process.chdir(cwd);
+  }
 }
 
 function toNodeFlags(f: number): number {
@@ -233,6 +369,11 @@ export class NodeHost implements Host {
     if (type === 0o100000 || type === 0) {
       return wrap(() => fs.closeSync(fs.openSync(path, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, perm)));
     }
+    if (type === 0o140000) {
+      const st = this.lstat(path);
+      if (typeof st !== 'number') return -E.EEXIST;
+      return makeSocketNode(path, perm);
+    }
     if (type !== 0o010000) return -E.EPERM;
     const st = this.lstat(path);
     if (typeof st !== 'number') return -E.EEXIST;
@@ -301,6 +442,164 @@ export class NodeHost implements Host {
     } catch (e) {
       return errno(e);
     }
+  }
+  tcpListen(addr: HostSockAddr, o: { backlog: number; ipv6Only: boolean }, onConnection: (s: HostStream) => void, done: (err: number, l: HostListener | null) => void): void {
+    const srv = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    let listening = false;
+    srv.on('connection', (sock: net.Socket) => onConnection(wrapStream(sock, null)));
+    srv.on('error', (e) => {
+      if (!listening) done(netErrno(e), null);
+    });
+    const l: HostListener = {
+      local: () => {
+        const a = srv.address() as net.AddressInfo;
+        return { family: a.family === 'IPv6' ? 6 : 4, address: a.address, port: a.port };
+      },
+      close: () => srv.close(),
+    };
+    try {
+      srv.listen({ host: hostAddr(addr), port: addr.port, backlog: o.backlog, ipv6Only: o.ipv6Only, exclusive: true }, () => {
+        listening = true;
+        done(0, l);
+      });
+    } catch (e) {
+      done(netErrno(e), null);
+    }
+  }
+  tcpConnect(to: HostSockAddr, from: HostSockAddr | null, ev: HostStreamEvents): HostStream {
+    const sock = new net.Socket({ allowHalfOpen: true });
+    const s = wrapStream(sock, ev);
+    const opts: net.TcpNetConnectOpts = { host: hostAddr(to), port: to.port, family: to.family };
+    if (from) {
+      opts.localAddress = hostAddr(from);
+      if (from.port) opts.localPort = from.port;
+    }
+    try {
+      sock.connect(opts);
+    } catch (e) {
+      const err = netErrno(e);
+      setImmediate(() => ev.error(err));
+    }
+    return s;
+  }
+  udpOpen(family: 4 | 6, o: { reuseAddr: boolean; ipv6Only: boolean }, ev: HostDgramEvents): HostDgram {
+    const s = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr: o.reuseAddr, ipv6Only: o.ipv6Only });
+    let pending: ((err: number) => void) | null = null;
+    s.on('message', (msg: Buffer, r: dgram.RemoteInfo) => ev.message(u8(msg), { family: r.family === 'IPv6' ? 6 : 4, address: r.address, port: r.port }));
+    s.on('error', (e) => {
+      const p = pending;
+      pending = null;
+      if (p) p(netErrno(e));
+      else ev.error(netErrno(e));
+    });
+    const attempt = (fn: () => void, done: (err: number) => void): void => {
+      try {
+        fn();
+      } catch (e) {
+        pending = null;
+        done(netErrno(e));
+      }
+    };
+    return {
+      bind(addr: HostSockAddr, done: (err: number) => void): void {
+        pending = done;
+        attempt(() => s.bind({ address: hostAddr(addr), port: addr.port, exclusive: true }, () => {
+          pending = null;
+          done(0);
+        }), done);
+      },
+      connect(addr: HostSockAddr, done: (err: number) => void): void {
+        pending = done;
+        attempt(() => s.connect(addr.port, hostAddr(addr), () => {
+          pending = null;
+          done(0);
+        }), done);
+      },
+      disconnect(): void {
+        try {
+          s.disconnect();
+        } catch {
+          /* not connected */
+        }
+      },
+      send(buf: Uint8Array, to: HostSockAddr | null, done: (err: number) => void): void {
+        const cb = (err: Error | null): void => done(err ? netErrno(err) : 0);
+        try {
+          if (to) s.send(buf, to.port, hostAddr(to), cb);
+          else s.send(buf, cb);
+        } catch (e) {
+          done(netErrno(e));
+        }
+      },
+      local(): HostSockAddr | null {
+        try {
+          const a = s.address();
+          return { family: a.family === 'IPv6' ? 6 : 4, address: a.address, port: a.port };
+        } catch {
+          return null;
+        }
+      },
+      setOption(name: string, v: number): void {
+        try {
+          if (name === 'broadcast') s.setBroadcast(v !== 0);
+          else if (name === 'ttl') s.setTTL(v);
+          else if (name === 'multicastTtl') s.setMulticastTTL(v);
+          else if (name === 'multicastLoop') s.setMulticastLoopback(v !== 0);
+          else if (name === 'recvBuffer') s.setRecvBufferSize(v);
+          else if (name === 'sendBuffer') s.setSendBufferSize(v);
+        } catch {
+          /* not bound yet, or refused by the host: the guest keeps its own value */
+        }
+      },
+      close(): void {
+        try {
+          s.close();
+        } catch {
+          /* already closed */
+        }
+      },
+    };
+  }
+  unixConnect(path: string, ev: HostStreamEvents): HostStream {
+    const sock = new net.Socket({ allowHalfOpen: true });
+    const s = wrapStream(sock, ev);
+    try {
+      withShortPath(path, (p) => sock.connect({ path: p }));
+    } catch (e) {
+      const err = netErrno(e);
+      setImmediate(() => ev.error(err));
+    }
+    return s;
+  }
+  unixListen(path: string, onConnection: (s: HostStream) => void): HostListener | number {
+    const st = this.lstat(path);
+    if (typeof st === 'number') return st;
+    const dir = pathMod.dirname(path);
+    const tmp = `.rustos-sock-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    const srv = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    srv.on('error', () => {});
+    srv.on('connection', (sock: net.Socket) => onConnection(wrapStream(sock, null)));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      srv.listen(tmp);
+      if (!fs.existsSync(tmp)) return -E.EACCES;
+      fs.chmodSync(tmp, st.mode & 0o7777);
+      fs.renameSync(tmp, path);
+    } catch (e) {
+      try {
+        srv.close();
+      } catch {
+        /* never listened */
+      }
+      return errno(e);
+    } finally {
+      process.chdir(cwd);
+    }
+    return {
+      local: () => ({ family: 4, address: path, port: 0 }),
+      close: () => srv.close(),
+    };
   }
   isatty(fd: number): boolean {
     return tty.isatty(fd);
