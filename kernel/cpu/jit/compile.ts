@@ -276,6 +276,34 @@ export function setFallbackLog(f: ((i: Insn) => void) | null): void {
   fallbackLog = f;
 }
 
+/**
+ * Fallback profiling (RUSTOS_JIT_FALLBACKS): compiled blocks count how often each form without a
+ * template runs, and how many instructions compiled code runs in all.
+ */
+interface Counter { n: number }
+let profile: Map<string, Counter> | null = null;
+const compiledRuns: Counter = { n: 0 };
+export function setFallbackProfile(on: boolean): void {
+  profile = on ? new Map() : null;
+  compiledRuns.n = 0;
+}
+
+/** A form's name for the profile: mnemonic, operand size, register or memory operand, prefixes. */
+export function formKey(i: Insn): string {
+  let s = `${i.vl || i.vreg >= 0 || i.op >= 0x10000000 ? 'v:' : ''}${i.name}/${i.size}${i.rm >= 0 ? ' r' : ' m'}`;
+  if (i.vl) s += ' L1';
+  if (i.rep) s += ` rep${i.rep.toString(16)}`;
+  if (i.pfx) s += ` p${i.pfx.toString(16)}`;
+  if (i.asize !== 8) s += ' a32';
+  return s + ` op${(i.op & 0xfffffff).toString(16)}`;
+}
+
+/** The profile: instructions run by compiled code, and fallback forms by executions (most first). */
+export function fallbackProfile(): { compiled: number; forms: [string, number][] } {
+  const forms = profile ? [...profile].map(([k, v]): [string, number] => [k, v.n]).sort((a, b) => b[1] - a[1]) : [];
+  return { compiled: compiledRuns.n, forms };
+}
+
 /** Compiles a block. */
 export function compileBlock(insns: Insn[], self: { readonly addr: number; readonly valid: boolean } | null = null): Compiled {
   const n = insns.length;
@@ -284,13 +312,21 @@ export function compileBlock(insns: Insn[], self: { readonly addr: number; reado
     const e = flagEffect(insns[k]);
     live[k - 1] = e === READS ? true : e === WRITES ? false : live[k];
   }
-  let body = '';
+  let body = profile ? `PC.n+=${n};` : '';
+  const counters: Counter[] = [];
   let flags: FlagSrc | undefined;
   for (let k = 0; k < n; k++) {
     const i = insns[k];
     const em = emitOne({ k, i, live: live[k], flags });
     if (em === null) {
       if (fallbackLog) fallbackLog(i);
+      if (profile) {
+        const key = formKey(i);
+        let ctr = profile.get(key);
+        if (!ctr) profile.set(key, (ctr = { n: 0 }));
+        counters[k] = ctr;
+        body += `P[${k}].n++;`;
+      }
       body += `c.jk=${k};H[${k}](c,I[${k}]);`;
       flags = undefined;
       continue;
@@ -311,6 +347,7 @@ export function compileBlock(insns: Insn[], self: { readonly addr: number; reado
     // its own code) and after a bounded number of iterations, so the scheduler keeps control.
     body = `${prologue}for(let it=0;;it++){${body}if(c.rip!==${self.addr}||!B.valid||it>=${LOOP_LIMIT})break;c.retired+=${n};}`;
   } else body = prologue + body;
-  const make = new Function('H', 'I', 'cond', 'B', `return function block(c){${body}}`) as (h: Handler[], i: Insn[], c: typeof cond, b: unknown) => Compiled;
-  return make(handlers, insns, cond, self);
+  const make = new Function('H', 'I', 'cond', 'B', 'P', 'PC', `return function block(c){${body}}`) as
+    (h: Handler[], i: Insn[], c: typeof cond, b: unknown, p: Counter[], pc: Counter) => Compiled;
+  return make(handlers, insns, cond, self, counters, compiledRuns);
 }
