@@ -6,7 +6,7 @@
 import { constants as osConstants } from 'node:os';
 import { Kernel, ExecFormatError } from '../kernel/kernel.js';
 import { NodeHost } from '../kernel/host/node.js';
-import { setJitThreshold } from '../kernel/cpu/interp.js';
+import { setJitThreshold, setRegionThreshold } from '../kernel/cpu/interp.js';
 import { setFallbackProfile, fallbackProfile } from '../kernel/cpu/jit/compile.js';
 import { dispatch } from '../compat/syscalls/index.js';
 import { formatSyscall } from '../compat/strace.js';
@@ -61,6 +61,9 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   // RUSTOS_JIT: executions before a block is compiled ("off" or "0" disables the block compiler).
   const jit = o.env.RUSTOS_JIT;
   if (jit !== undefined) setJitThreshold(jit === 'off' || jit === '0' ? Infinity : Math.max(1, Number(jit) || 5000));
+  // RUSTOS_JIT_REGION: executions before a compiled block is compiled again as a region ("off": never).
+  const region = o.env.RUSTOS_JIT_REGION;
+  if (region !== undefined) setRegionThreshold(region === 'off' ? Infinity : Math.max(1, Number(region) || 50000));
   // RUSTOS_JIT_FALLBACKS=1 (or a number of rows): at exit, the forms compiled blocks left to
   // the interpreter's handlers, by executions.
   const fallbacks = o.env.RUSTOS_JIT_FALLBACKS;
@@ -134,7 +137,7 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   for (const [name, h] of handlers) process.off(name, h);
   clearInterval(keepAlive);
   if (o.env.RUSTOS_STATS) {
-    o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0} blocks=${code.translated} invalidated=${code.invalidated}`);
+    o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0} blocks=${code.translated} invalidated=${code.invalidated} compiled=${code.compiled} regions=${code.regions}`);
   }
   if (fallbacks) {
     const p = fallbackProfile();
