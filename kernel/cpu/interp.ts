@@ -35,14 +35,22 @@ export function setJitThreshold(n: number): void {
 }
 
 /**
- * Executions after which a compiled block is compiled again as a region: with the hot blocks that
- * follow it (jit/compile.ts). Off by default: measured on dash, perl, sqlite and python loops, a
- * region removes most run-loop dispatches, but V8 takes longer to optimize the bigger functions
- * and stops inlining the memory accessors into them, which costs more than the dispatches saved.
+ * Executions after which a compiled block is compiled again, hot: with its memory accesses' TLB
+ * hits inline (jit/compile.ts), and with the hot blocks that follow it when regions are on.
  */
-let defaultRegionThreshold = Infinity;
-export function setRegionThreshold(n: number): void {
-  defaultRegionThreshold = n;
+let defaultHotThreshold = 400000;
+export function setHotThreshold(n: number): void {
+  defaultHotThreshold = n;
+}
+
+/**
+ * Regions: the hot compile also takes in the hot blocks that follow the block. Off by default:
+ * measured on dash, perl, sqlite and python loops, a region removes most run-loop dispatches, but
+ * V8 takes longer to optimize the bigger functions, which costs more than the dispatches saved.
+ */
+let defaultRegions = false;
+export function setRegions(on: boolean): void {
+  defaultRegions = on;
 }
 
 export class Block {
@@ -91,13 +99,15 @@ export class CodeCache {
   readonly mem: AddressSpace;
   /** Executions after which a block is compiled to JavaScript (Infinity: interpret only). */
   jitThreshold = defaultJitThreshold;
-  /** Executions after which a compiled block is compiled again as a region (Infinity: never). */
-  regionThreshold = defaultRegionThreshold;
+  /** Executions after which a compiled block is compiled again, hot (Infinity: never). */
+  hotThreshold = defaultHotThreshold;
+  /** Whether the hot compile takes in the blocks that follow (a region). */
+  regions = defaultRegions;
   /** Counters for RUSTOS_STATS: blocks translated and invalidated. */
   translated = 0;
   invalidated = 0;
   compiled = 0;
-  regions = 0;
+  recompiled = 0;
 
   constructor(mem: AddressSpace) {
     this.mem = mem;
@@ -111,19 +121,21 @@ export class CodeCache {
   }
 
   /**
-   * Compiles a hot block into a function (jit/compile.ts): first the block alone, then, if it
-   * stays hot, as a region with the hot blocks that follow it.
+   * Compiles a block into a function (jit/compile.ts): once it is warm, the block alone; if it
+   * stays hot, again with its memory fast paths inline (and as a region, when regions are on).
    */
   compile(b: Block): Compiled {
     const first = b.fn === null;
-    if (!first) b.ownSuccAddr = b.succAddr;
-    const r = compileRegion(b, first ? null : this.peekFn);
+    // (A block already past the hot threshold when first compiled is compiled hot at once.)
+    const hot = !first || b.hits > this.hotThreshold;
+    if (hot) b.ownSuccAddr = b.succAddr;
+    const r = hot ? compileRegion(b, { hot: true, peek: this.regions ? this.peekFn : null }) : compileRegion(b);
     b.jitInsns = r.insns;
     b.jitPos = r.pos;
     b.fn = r.fn;
-    b.nextTier = first ? Math.max(b.hits, this.regionThreshold) : Infinity;
+    b.nextTier = hot ? Infinity : Math.max(b.hits, this.hotThreshold);
     if (first) this.compiled++;
-    else this.regions++;
+    if (hot) this.recompiled++;
     return r.fn;
   }
 

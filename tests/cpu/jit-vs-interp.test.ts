@@ -174,7 +174,7 @@ interface Machine {
   code: CodeCache;
 }
 
-function machine(threshold: number, region = Infinity): Machine {
+function machine(threshold: number, hot = Infinity, regions = false): Machine {
   const phys = new PhysMem(32);
   const mem = new AddressSpace(phys);
   mem.mapFixed(CODE, 0x10000, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS);
@@ -183,7 +183,8 @@ function machine(threshold: number, region = Infinity): Machine {
   const cpu = new Cpu(phys, mem);
   const code = new CodeCache(mem);
   code.jitThreshold = threshold;
-  code.regionThreshold = region;
+  code.hotThreshold = hot;
+  code.regions = regions;
   return { cpu, mem, code };
 }
 
@@ -238,6 +239,9 @@ describe('block compiler vs interpreter', () => {
       const xmm = randomXmm(r);
       const a = runProgram(machine(Infinity), prog, regs, data, flags, 1, xmm);
       const b = runProgram(machine(0), prog, regs, data, flags, 2, xmm);
+      // The hot compile (memory fast paths inline) from the second run on.
+      const h = runProgram(machine(0, 1), prog, regs, data, flags, 3, xmm);
+      expect(h, `hot: program ${[...prog].map((x) => x.toString(16).padStart(2, '0')).join(' ')}`).toEqual(a);
       expect(b, `program ${[...prog].map((x) => x.toString(16).padStart(2, '0')).join(' ')}`).toEqual(a);
       checked++;
     }
@@ -366,15 +370,15 @@ describe('block compiler regions vs interpreter', () => {
       const flags = r() & 0x8d5;
       const xmm = randomXmm(r);
       const want = runRegion(machine(Infinity), prog, regs, data, flags, xmm);
-      for (const [jit, region] of [[2, 5], [0, 1], [3, 20], [1, Infinity]]) {
-        const m = machine(jit, region);
+      for (const [jit, hot, regions] of [[2, 5, true], [0, 1, true], [3, 20, true], [1, Infinity, false], [1, 3, false]] as const) {
+        const m = machine(jit, hot, regions);
         const got = runRegion(m, prog, regs, data, flags, xmm);
         // At a fault the flags may differ: compiled code does not write lazy-flag records that no
         // later instruction of the block reads, and a fault in between exposes the older ones.
         // Everything else (registers, memory, RIP, retired count) is exact.
         if (faulting) got.flags = want.flags;
-        expect(got, `trial ${trial} jit ${jit}/${region}: ${[...prog].map((x) => x.toString(16).padStart(2, '0')).join(' ')}`).toEqual(want);
-        if (region !== Infinity) expect(m.code.regions).toBeGreaterThan(0);
+        expect(got, `trial ${trial} jit ${jit}/${hot}/${regions}: ${[...prog].map((x) => x.toString(16).padStart(2, '0')).join(' ')}`).toEqual(want);
+        if (hot !== Infinity) expect(m.code.recompiled).toBeGreaterThan(0);
       }
       expect(want.signo).toBe(faulting ? 11 : 5);
     }
@@ -404,6 +408,6 @@ describe('block compiler regions vs interpreter', () => {
     const data = new Uint8Array(64);
     const want = runRegion(machine(Infinity), prog, regs, data, 0, xmm);
     expect(want.regs[2]).toBe((50 * 51) / 2);
-    expect(runRegion(machine(1, 2), prog, regs, data, 0, xmm)).toEqual(want);
+    expect(runRegion(machine(1, 2, true), prog, regs, data, 0, xmm)).toEqual(want);
   });
 });

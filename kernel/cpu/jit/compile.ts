@@ -475,8 +475,74 @@ function blockLiveness(insns: Insn[], liveOut: boolean): boolean[] {
   return live;
 }
 
-/** Builds and compiles the region rooted at a hot block (peek: the translated block at an address, if any). */
-export function compileRegion(root: RegionBlock, peek: ((addr: number) => RegionBlock | undefined) | null = null): CompiledRegion {
+/** The arguments of the call whose '(' is at src[open], split at top-level commas, and the index after ')'. */
+function callArgs(src: string, open: number): { args: string[]; end: number } | null {
+  const args: string[] = [];
+  let depth = 0, start = open + 1;
+  for (let j = open; j < src.length; j++) {
+    const ch = src[j];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      depth--;
+      if (depth === 0) {
+        args.push(src.slice(start, j));
+        return { args, end: j + 1 };
+      }
+    } else if (ch === ',' && depth === 1) {
+      args.push(src.slice(start, j));
+      start = j + 1;
+    }
+  }
+  return null;
+}
+
+/**
+ * The hottest blocks get the TLB hit of their 64-bit loads and stores inline (what MemAccess's
+ * read64/write64 do first), the accessor being called only on a miss: V8 does not inline the
+ * accessors (bin/rustos keeps its inlining small, so that the many lukewarm blocks compile fast).
+ * Rewrites the statements m.read64(a,D,k); and m.write64(a,lo,hi); of compiled source.
+ */
+function inlineMemory(src: string): string {
+  let out = '';
+  let pos = 0, n = 0;
+  for (;;) {
+    const r = src.indexOf('m.read64(', pos), w = src.indexOf('m.write64(', pos);
+    const at = r < 0 ? w : w < 0 ? r : Math.min(r, w);
+    if (at < 0) return out + src.slice(pos);
+    const isRead = at === r;
+    const open = at + (isRead ? 8 : 9);
+    const call = callArgs(src, open);
+    const prev = at > 0 ? src[at - 1] : ';';
+    if (call === null || call.args.length !== 3 || src[call.end] !== ';' || !(prev === ';' || prev === '{' || prev === '}')) {
+      out += src.slice(pos, open);
+      pos = open;
+      continue;
+    }
+    const [a, x, y] = call.args;
+    const v = `z${n++}`;
+    const head = `{const ${v}a=${a},${v}o=${v}a&4095,${v}v=(${v}a-${v}o)/4096,${v}i=${v}v&4095;`;
+    let body: string;
+    if (isRead) {
+      body = `if(RT[${v}i]===${v}v&&${v}o<=4088){const ${v}p=RO[${v}i]+${v}o;${x}[${y}]=DV.getInt32(${v}p,true);${x}[${y}+1]=DV.getInt32(${v}p+4,true);}` +
+        `else m.read64(${v}a,${x},${y});}`;
+    } else {
+      body = `if(WT[${v}i]===${v}v&&${v}o<=4088){const ${v}p=WO[${v}i]+${v}o;DV.setInt32(${v}p,${x},true);DV.setInt32(${v}p+4,${y},true);}` +
+        `else m.write64(${v}a,${x},${y});}`;
+    }
+    out += src.slice(pos, at) + head + body;
+    pos = call.end + 1;
+  }
+}
+
+/** Compile options: peek finds translated blocks (regions; null: the block alone); hot: inline the TLB hits. */
+export interface CompileOptions {
+  peek?: ((addr: number) => RegionBlock | undefined) | null;
+  hot?: boolean;
+}
+
+/** Builds and compiles the region rooted at a hot block (just the block without opts.peek). */
+export function compileRegion(root: RegionBlock, opts: CompileOptions = {}): CompiledRegion {
+  const peek = opts.peek ?? null;
   const top = buildRegion(root, peek);
   const all: Insn[] = [];
   const pos: number[] = [];
@@ -552,7 +618,11 @@ export function compileRegion(root: RegionBlock, peek: ((addr: number) => Region
   };
 
   let body = emitNode(top);
-  const prologue = 'const R=c.R,R8=c.R8,R16=c.R16,T=c.T,X32=c.X32,m=c.mem;';
+  let prologue = 'const R=c.R,R8=c.R8,R16=c.R16,T=c.T,X32=c.X32,m=c.mem;';
+  if (opts.hot) {
+    body = inlineMemory(body);
+    prologue += 'const RT=m.rTag,RO=m.rOff,WT=m.wTag,WO=m.wOff,DV=m.dv;';
+  }
   if (profile) body = body.replace(/c\.retired\+=(\d+);/g, (s, d) => `${s}PC.n+=${d};`);
   // A region that loops back to its entry iterates here instead of returning to the run loop
   // each time, for a bounded number of instructions (so the scheduler keeps control), and stops
