@@ -154,6 +154,11 @@ const POOL: number[][] = [
   [0x0f, 0x16, 0xda],                          // movlhps %xmm2,%xmm3
   [0x0f, 0x17, 0x63, 0x18],                    // movhps %xmm4,0x18(%rbx)
   [0x80, 0xe1, 0x0f],                          // and    $0xf,%cl
+  [0x0f, 0xc8],                                // bswap  %eax
+  [0x48, 0x0f, 0xca],                          // bswap  %rdx
+  [0x41, 0x0f, 0xc9],                          // bswap  %r9d
+  [0xc4, 0xe2, 0x70, 0xf5, 0xd0],              // bzhi   %ecx,%eax,%edx
+  [0xc4, 0xe2, 0x78, 0xf5, 0x4b, 0x04],        // bzhi   %eax,0x4(%rbx),%ecx
 ];
 /** Block enders: jcc forward over nothing (both outcomes land on the next block), jmp, ret-less end. */
 const JCC = (cc: number): number[] => [0x70 + cc, 0x00];

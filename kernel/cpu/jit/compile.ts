@@ -10,11 +10,12 @@
  */
 
 import type { Insn, Handler } from '../insn.js';
+import { VEX_OP } from '../optable.js';
 import type { Cpu } from '../state.js';
 import { cond } from '../flags.js';
 import { Emitted, FlagSrc, alu, condExpr, eaExpr, lo, hi } from './emit.js';
 import { emitVec, isVecNeutral, isVecFlagWriter } from './emit-vec.js';
-import { neg, not, signExtendAcc, incDecFlags, adcSbb, shiftConst, shiftCl, imul32, imul64, bitScan, branchE } from './emit-int.js';
+import { neg, not, signExtendAcc, incDecFlags, adcSbb, shiftConst, shiftCl, imul32, imul64, bitScan, branchE, bswap, bzhi } from './emit-int.js';
 import { getCF, getOF } from '../flags.js';
 import { setCfOf } from '../ops/shift.js';
 
@@ -57,7 +58,8 @@ function flagEffect(i: Insn): number {
   if (op === 0x0fbc || op === 0x0fbd) return i.name === 'bsf' || i.name === 'bsr' ? WRITES : PARTIAL; // tzcnt/lzcnt keep OF
   if (op === 0xf6 || op === 0xf7) return i.name === 'test' || i.name === 'neg' ? WRITES : i.name === 'not' ? NEUTRAL : READS;
   if (op === 0x98 || op === 0x99 || (op === 0xff && (i.name === 'call' || i.name === 'jmp'))) return NEUTRAL;
-  if (isVecFlagWriter(i)) return WRITES;
+  if (isVecFlagWriter(i) || (op === (VEX_OP | 0x0f38f5) && i.name === 'bzhi')) return WRITES;
+  if (op >= 0x0fc8 && op <= 0x0fcf) return NEUTRAL; // bswap
   if ((op >= 0x88 && op <= 0x8b) || op === 0x8d || op === 0xc7 || op === 0xc6 || (op >= 0xb0 && op <= 0xbf)) return NEUTRAL;
   if (op === 0x0fb6 || op === 0x0fb7 || op === 0x0fbe || op === 0x0fbf || op === 0x63) return NEUTRAL;
   if ((op >= 0x50 && op <= 0x5f) || op === 0xe8 || op === 0xe9 || op === 0xeb || op === 0xc3 || op === 0x90) return NEUTRAL;
@@ -200,6 +202,8 @@ function emitOne(x: Ctx): Emitted | null {
     case 0x0fbc: case 0x0fbd:
       return bitScan(k, i, ea, x.live);
   }
+  if (op >= 0x0fc8 && op <= 0x0fcf) return bswap(i);
+  if (op === (VEX_OP | 0x0f38f5) && i.name === 'bzhi') return bzhi(k, i, ea, x.live);
   if (op >= 0x0f00) {
     const v = emitVec(k, i, ea);
     if (v) return v;

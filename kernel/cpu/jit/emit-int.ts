@@ -379,3 +379,22 @@ export function shiftCl(k: number, i: Insn, ea: string | null, live: boolean): E
   }
   return { code: `const ${n}=R8[8]&63;if(${n}!==0){${body}}` };
 }
+
+/** bswap r32/r64 (0F C8+r); the 16-bit form (undefined) is left to the handler. */
+export function bswap(i: Insn): Emitted | null {
+  const sw = (x: string): string => `((${x}&255)<<24)|((${x}&65280)<<8)|((${x}>>>8)&65280)|(${x}>>>24)`;
+  const r = i.reg;
+  if (i.size === 4) return { code: `${lo(r)}=${sw(lo(r))};${hi(r)}=0;` };
+  if (i.size === 8) return { code: `{const l=${lo(r)};${lo(r)}=${sw(hi(r))};${hi(r)}=${sw('l')};}` };
+  return null;
+}
+
+/** bzhi r32, r/m32, r32 (BMI2): the low n = vvvv[7:0] bits kept; CF = n > 31, OF = 0. */
+export function bzhi(k: number, i: Insn, ea: string | null, live: boolean): Emitted | null {
+  if (i.size !== 4 || (i.rm < 0 && ea === null)) return null;
+  const n = `n${k}`, s = `s${k}`, r = `r${k}`;
+  let code = `const ${n}=${lo(i.vreg)}&255;const ${s}=${i.rm >= 0 ? lo(i.rm) : `m.read32(${ea})`};`;
+  code += `const ${r}=${n}>=32?${s}:${n}===0?0:${s}&(-1>>>(32-${n}));${lo(i.reg)}=${r};${hi(i.reg)}=0;`;
+  if (live) code += `c.fOp=${F_EAGER};c.fSize=4;c.fRes=${r};c.fResHi=0;c.fCF=${n}>31?1:0;c.fOF=0;c.fAF=0;`;
+  return { code };
+}
