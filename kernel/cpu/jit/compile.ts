@@ -18,6 +18,7 @@ import { emitVec, isVecNeutral, isVecFlagWriter } from './emit-vec.js';
 import { neg, not, signExtendAcc, incDecFlags, adcSbb, shiftConst, shiftCl, imul32, imul64, bitScan, branchE, bswap, bzhi } from './emit-int.js';
 import { getCF, getOF } from '../flags.js';
 import { setCfOf } from '../ops/shift.js';
+import { imul64Overflow } from '../ops/muldiv.js';
 
 export type Compiled = (c: Cpu) => void;
 
@@ -196,7 +197,7 @@ function emitOne(x: Ctx): Emitted | null {
       if (op === 0xff && (i.name === 'call' || i.name === 'jmp')) return branchE(k, i, ea, push);
       return null;
     case 0x0faf: case 0x69: case 0x6b:
-      return sz === 4 ? imul32(k, i, ea, x.live) : sz === 8 && !x.live ? imul64(k, i, ea) : null;
+      return sz === 4 ? imul32(k, i, ea, x.live) : sz === 8 ? imul64(k, i, ea, x.live) : null;
     case 0xd3:
       return shiftCl(k, i, ea, x.live);
     case 0x0fbc: case 0x0fbd:
@@ -370,7 +371,7 @@ export interface CompiledRegion {
 }
 
 /** Flag helpers templates call (K in compiled code): the ones the handlers use. */
-const HELPERS = { getCF, getOF, setCfOf };
+const HELPERS = { getCF, getOF, setCfOf, imul64Overflow };
 
 /** Region limits: instructions and blocks, and instructions a looping region runs per call. */
 const REGION_INSNS = 256;

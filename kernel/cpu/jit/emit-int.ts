@@ -314,15 +314,22 @@ export function bitScan(k: number, i: Insn, ea: string | null, live: boolean): E
   return { code: `${src}if(${zero}){${live ? `c.fOp=${F_FLAGS};c.fFlags=68;` : ''}}else{const ${n}=${e};${setG}${live ? `c.fOp=${F_FLAGS};c.fFlags=${pfOf(n)};` : ''}}` };
 }
 
-/** imul G, E / G, E, imm with 64-bit operands when the flags are dead: the low 64 bits of the product. */
-export function imul64(k: number, i: Insn, ea: string | null): Emitted | null {
+/**
+ * imul G, E / G, E, imm with 64-bit operands: the low 64 bits of the product; with the flags,
+ * CF = OF = the product overflowed (never when both operands fit in 32 bits, else K computes it).
+ */
+export function imul64(k: number, i: Insn, ea: string | null, live: boolean): Emitted | null {
   if (i.rm < 0 && ea === null) return null;
   const a = `a${k}`, ah = `ah${k}`, b = `b${k}`, bh = `bh${k}`, t = `t${k}`, u = `u${k}`;
   let s = i.rm >= 0 ? `const ${a}=${lo(i.rm)},${ah}=${hi(i.rm)};` : `m.read64(${ea},T,0);const ${a}=T[0],${ah}=T[1];`;
   s += i.op === 0x0faf ? `const ${b}=${lo(i.reg)},${bh}=${hi(i.reg)};` : `const ${b}=${i.imm | 0},${bh}=${i.immHi | 0};`;
   // The high half of the unsigned 32x32 product of the low words, from 16-bit pieces (exact in doubles).
   s += `const ${t}=(${a}>>>0)*(${b}&65535);const ${u}=(${a}>>>0)*(${b}>>>16)+Math.floor(${t}/65536);`;
-  s += `${hi(i.reg)}=(Math.floor(${u}/65536)+Math.imul(${a},${bh})+Math.imul(${ah},${b}))|0;${lo(i.reg)}=Math.imul(${a},${b});`;
+  const rl = `rl${k}`, rh = `rh${k}`, f = `f${k}`;
+  s += `const ${rh}=(Math.floor(${u}/65536)+Math.imul(${a},${bh})+Math.imul(${ah},${b}))|0;const ${rl}=Math.imul(${a},${b});`;
+  if (live) s += `const ${f}=${ah}===${a}>>31&&${bh}===${b}>>31?0:K.imul64Overflow(${a},${ah},${b},${bh});`;
+  s += `${lo(i.reg)}=${rl};${hi(i.reg)}=${rh};`;
+  if (live) s += `c.fOp=${F_EAGER};c.fSize=8;c.fRes=${rl};c.fResHi=${rh};c.fCF=${f};c.fOF=${f};c.fAF=0;`;
   return { code: s };
 }
 
