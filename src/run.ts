@@ -6,7 +6,8 @@
 import { constants as osConstants } from 'node:os';
 import { Kernel, ExecFormatError } from '../kernel/kernel.js';
 import { NodeHost } from '../kernel/host/node.js';
-import { setJitThreshold } from '../kernel/cpu/interp.js';
+import { setJitThreshold, setHotThreshold, setRegions } from '../kernel/cpu/interp.js';
+import { setFallbackProfile, fallbackProfile } from '../kernel/cpu/jit/compile.js';
 import { dispatch } from '../compat/syscalls/index.js';
 import { formatSyscall } from '../compat/strace.js';
 import { FdTable } from '../kernel/fdtable.js';
@@ -60,6 +61,15 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   // RUSTOS_JIT: executions before a block is compiled ("off" or "0" disables the block compiler).
   const jit = o.env.RUSTOS_JIT;
   if (jit !== undefined) setJitThreshold(jit === 'off' || jit === '0' ? Infinity : Math.max(1, Number(jit) || 5000));
+  // RUSTOS_JIT_HOT: executions before a compiled block is compiled again, hot ("off": never);
+  // RUSTOS_JIT_REGION=1: the hot compile takes in the hot blocks that follow (a region).
+  const hot = o.env.RUSTOS_JIT_HOT;
+  if (hot !== undefined) setHotThreshold(hot === 'off' ? Infinity : Math.max(1, Number(hot) || 400000));
+  if (o.env.RUSTOS_JIT_REGION !== undefined) setRegions(o.env.RUSTOS_JIT_REGION === '1');
+  // RUSTOS_JIT_FALLBACKS=1 (or a number of rows): at exit, the forms compiled blocks left to
+  // the interpreter's handlers, by executions.
+  const fallbacks = o.env.RUSTOS_JIT_FALLBACKS;
+  if (fallbacks) setFallbackProfile(true);
   const host = new NodeHost();
   const memMb = Number(o.env.RUSTOS_MEM_MB) > 0 ? Number(o.env.RUSTOS_MEM_MB) : 2048;
   // A relative --root is relative to the directory rustos was started in.
@@ -129,7 +139,15 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   for (const [name, h] of handlers) process.off(name, h);
   clearInterval(keepAlive);
   if (o.env.RUSTOS_STATS) {
-    o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0} blocks=${code.translated} invalidated=${code.invalidated}`);
+    o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0} blocks=${code.translated} invalidated=${code.invalidated} compiled=${code.compiled} recompiled=${code.recompiled}`);
+  }
+  if (fallbacks) {
+    const p = fallbackProfile();
+    const rows = Math.max(1, Number(fallbacks) > 1 ? Number(fallbacks) : 40);
+    const total = p.forms.reduce((a, f) => a + f[1], 0);
+    const pct = (n: number): string => (k.cpu.retired ? ((100 * n) / k.cpu.retired).toFixed(2) : '0') + '%';
+    o.log(`rustos: jit: retired=${k.cpu.retired} compiled=${p.compiled} (${pct(p.compiled)}) fallbacks=${total} (${pct(total)})`);
+    for (const [form, n] of p.forms.slice(0, rows)) o.log(`rustos: jit fallback ${n.toString().padStart(12)} ${pct(n).padStart(7)}  ${form}`);
   }
   return info;
 }

@@ -19,7 +19,7 @@ import type { AddressSpace } from '../mm/aspace.js';
 import { PTE_COW, PROT_EXEC } from '../mm/pagetable.js';
 import { SharedCode, sharedCodeOf } from './shared-code.js';
 import './ops/index.js';
-import { compileBlock, type Compiled } from './jit/compile.js';
+import { compileRegion, type Compiled } from './jit/compile.js';
 
 const MAX_BLOCK = 64;
 
@@ -34,21 +34,55 @@ export function setJitThreshold(n: number): void {
   defaultJitThreshold = n;
 }
 
+/**
+ * Executions after which a compiled block is compiled again, hot: with its memory accesses' TLB
+ * hits inline (jit/compile.ts), and with the hot blocks that follow it when regions are on.
+ */
+let defaultHotThreshold = 400000;
+export function setHotThreshold(n: number): void {
+  defaultHotThreshold = n;
+}
+
+/**
+ * Regions: the hot compile also takes in the hot blocks that follow the block. Off by default:
+ * measured on dash, perl, sqlite and python loops, a region removes most run-loop dispatches, but
+ * V8 takes longer to optimize the bigger functions, which costs more than the dispatches saved.
+ */
+let defaultRegions = false;
+export function setRegions(on: boolean): void {
+  defaultRegions = on;
+}
+
 export class Block {
   readonly insns: Insn[];
   readonly addr: number;
   readonly end: number;
   readonly endsInBranch: boolean;
   valid = true;
-  /** Executions so far, and the compiled function once the block is hot. */
+  /** Executions so far, the count at which the block is compiled next, and the compiled function. */
   hits = 0;
+  nextTier: number;
   fn: Compiled | null = null;
-  /** The block that ran after this one last time (a cheap guess for the next lookup). */
+  /**
+   * The compiled region's instructions by index (c.jk), and for each the instructions retired
+   * on its path from the region's entry before it (to rewind RIP and count on a fault).
+   */
+  jitInsns: Insn[] = [];
+  jitPos: number[] = [];
+  /** The two blocks that ran after this one most recently (cheap guesses for the next lookup). */
   succ: Block | null = null;
   succAddr = -1;
+  succ2: Block | null = null;
+  succ2Addr = -1;
+  /**
+   * For a region's entry block, the successor it had before (its succ then records where the
+   * region left off, which is no guess for the block's own branch).
+   */
+  ownSuccAddr = -1;
 
-  constructor(addr: number, insns: Insn[]) {
+  constructor(addr: number, insns: Insn[], threshold: number) {
     this.addr = addr;
+    this.nextTier = threshold;
     this.insns = insns;
     const last = insns[insns.length - 1];
     this.end = last.next;
@@ -65,15 +99,47 @@ export class CodeCache {
   readonly mem: AddressSpace;
   /** Executions after which a block is compiled to JavaScript (Infinity: interpret only). */
   jitThreshold = defaultJitThreshold;
+  /** Executions after which a compiled block is compiled again, hot (Infinity: never). */
+  hotThreshold = defaultHotThreshold;
+  /** Whether the hot compile takes in the blocks that follow (a region). */
+  regions = defaultRegions;
   /** Counters for RUSTOS_STATS: blocks translated and invalidated. */
   translated = 0;
   invalidated = 0;
+  compiled = 0;
+  recompiled = 0;
 
   constructor(mem: AddressSpace) {
     this.mem = mem;
     this.shared = sharedCodeOf(mem.phys);
     mem.pt.onCodeWrite = (vpn) => this.invalidatePage(vpn);
   }
+
+  /** The translated block at addr, if there is one (no translation). */
+  peek(addr: number): Block | undefined {
+    return this.blocks.get(addr);
+  }
+
+  /**
+   * Compiles a block into a function (jit/compile.ts): once it is warm, the block alone; if it
+   * stays hot, again with its memory fast paths inline (and as a region, when regions are on).
+   */
+  compile(b: Block): Compiled {
+    const first = b.fn === null;
+    // (A block already past the hot threshold when first compiled is compiled hot at once.)
+    const hot = !first || b.hits > this.hotThreshold;
+    if (hot) b.ownSuccAddr = b.succAddr;
+    const r = hot ? compileRegion(b, { hot: true, peek: this.regions ? this.peekFn : null }) : compileRegion(b);
+    b.jitInsns = r.insns;
+    b.jitPos = r.pos;
+    b.fn = r.fn;
+    b.nextTier = hot ? Infinity : Math.max(b.hits, this.hotThreshold);
+    if (first) this.compiled++;
+    if (hot) this.recompiled++;
+    return r.fn;
+  }
+
+  private readonly peekFn = (addr: number): Block | undefined => this.blocks.get(addr);
 
   lookup(addr: number): Block {
     const b = this.blocks.get(addr);
@@ -83,7 +149,7 @@ export class CodeCache {
 
   private translate(addr: number): Block {
     const insns = this.sharedDecode(addr) ?? this.decode(addr);
-    const b = new Block(addr, insns);
+    const b = new Block(addr, insns, this.jitThreshold);
     this.translated++;
     this.blocks.set(addr, b);
     const first = Math.floor(addr / PAGE_SIZE);
@@ -155,12 +221,14 @@ export class CodeCache {
  * Runs the core until a handler asks for the kernel (c.stop, e.g. a syscall) or about `budget`
  * instructions have retired. Returns the GuestFault that stopped it, or null.
  */
+/** k's value between blocks: no instruction is in progress (a lookup's decode fault is at c.rip). */
+const NO_INSN = 1 << 30;
+
 export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null {
   c.stop = STOP_NONE;
   let b: Block | null = null;
   let k = 0;
   let compiled = false;
-  const threshold = code.jitThreshold;
   // The budget is counted in retired instructions, not blocks: a compiled self-looping block
   // runs up to thousands of iterations in one call, and the scheduler's slices (fairness,
   // nice weights, CPU timers) must not stretch by that factor.
@@ -168,22 +236,24 @@ export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null 
   try {
     b = code.lookup(c.rip);
     for (;;) {
-      const insns = b.insns;
-      const n = insns.length;
       let fn = b.fn;
-      if (fn === null && ++b.hits > threshold) fn = b.fn = compileBlock(insns, b);
+      if (++b.hits > b.nextTier) fn = code.compile(b);
       if (fn !== null) {
+        // A compiled region sets RIP and counts what it retires itself.
         compiled = true;
         fn(c);
         compiled = false;
+        k = NO_INSN;
       } else {
+        const insns = b.insns;
+        const n = insns.length;
         for (k = 0; k < n; k++) {
           const i = insns[k];
           i.fn(c, i);
         }
+        c.retired += n;
+        if (!b.endsInBranch) c.rip = b.end;
       }
-      c.retired += n;
-      if (!b.endsInBranch) c.rip = b.end;
       if (c.stop !== STOP_NONE) return null;
       if (c.retired >= limit) {
         c.stop = STOP_BUDGET;
@@ -193,20 +263,32 @@ export function run(c: Cpu, code: CodeCache, budget: number): GuestFault | null 
       const s: Block | null = b.succ;
       if (s !== null && b.succAddr === rip && s.valid) b = s;
       else {
-        const nb = code.lookup(rip);
-        b.succ = nb;
-        b.succAddr = rip;
-        b = nb;
+        const s2: Block | null = b.succ2;
+        if (s2 !== null && b.succ2Addr === rip && s2.valid) b = s2;
+        else {
+          const nb = code.lookup(rip);
+          b.succ2 = s;
+          b.succ2Addr = b.succAddr;
+          b.succ = nb;
+          b.succAddr = rip;
+          b = nb;
+        }
       }
     }
   } catch (e) {
     if (!(e instanceof GuestFault)) throw e;
-    if (compiled) k = c.jk;
-    if (b !== null && k < b.insns.length) {
-      // Faults restart the instruction; traps (int3) already set RIP past it.
-      if (e.signo !== SIGTRAP) c.rip = b.insns[k].addr;
+    if (b === null) return e;
+    let at: Insn | undefined;
+    if (compiled) {
+      const j = c.jk;
+      at = b.jitInsns[j];
+      c.retired += b.jitPos[j];
+    } else if (k < b.insns.length) {
+      at = b.insns[k];
       c.retired += k;
     }
+    // Faults restart the instruction; traps (int3) already set RIP past it.
+    if (at !== undefined && e.signo !== SIGTRAP) c.rip = at.addr;
     return e;
   }
 }

@@ -34,80 +34,80 @@ export class MemAccess {
     this.wOff = pt.wOff;
   }
 
+  // The hot accessors are kept small so V8 inlines them into compiled blocks (bin/rustos limits
+  // inlining to small functions): the TLB hit inline, everything else in the *Miss/*Slow
+  // functions. a & 4095 is the page offset of any integer address below 2^53 (negative ones
+  // too), so (a - off) / 4096 is its page number; above that, no page number is an integer and
+  // the TLB misses.
+
   read8(a: number): number {
-    const vpn = Math.floor(a / PAGE_SIZE);
-    const i = vpn & 4095;
-    if (this.rTag[i] === vpn) return this.u8[this.rOff[i] + (a - vpn * PAGE_SIZE)];
-    return this.u8[this.pt.translate(a, PROT_READ)];
+    const off = a & 4095, vpn = (a - off) / 4096, i = vpn & 4095;
+    if (this.rTag[i] === vpn) return this.u8[this.rOff[i] + off];
+    return this.read8Miss(a);
   }
 
   read16(a: number): number {
-    const vpn = Math.floor(a / PAGE_SIZE);
-    const off = a - vpn * PAGE_SIZE;
-    const i = vpn & 4095;
-    if (this.rTag[i] === vpn && off <= PAGE_SIZE - 2) return this.dv.getUint16(this.rOff[i] + off, true);
+    const off = a & 4095, vpn = (a - off) / 4096, i = vpn & 4095;
+    if (this.rTag[i] === vpn && off <= 4094) return this.dv.getUint16(this.rOff[i] + off, true);
     return this.readSlow(a, 2);
   }
 
   /** Returns the value as a signed int32. */
   read32(a: number): number {
-    const vpn = Math.floor(a / PAGE_SIZE);
-    const off = a - vpn * PAGE_SIZE;
-    const i = vpn & 4095;
-    if (this.rTag[i] === vpn && off <= PAGE_SIZE - 4) return this.dv.getInt32(this.rOff[i] + off, true);
+    const off = a & 4095, vpn = (a - off) / 4096, i = vpn & 4095;
+    if (this.rTag[i] === vpn && off <= 4092) return this.dv.getInt32(this.rOff[i] + off, true);
     return this.readSlow(a, 4) | 0;
   }
 
   /** Reads 8 bytes into dst[k] (low half) and dst[k+1] (high half). */
   read64(a: number, dst: Int32Array, k: number): void {
-    const vpn = Math.floor(a / PAGE_SIZE);
-    const off = a - vpn * PAGE_SIZE;
-    const i = vpn & 4095;
-    if (this.rTag[i] === vpn && off <= PAGE_SIZE - 8) {
-      const p = this.rOff[i] + off;
-      dst[k] = this.dv.getInt32(p, true);
-      dst[k + 1] = this.dv.getInt32(p + 4, true);
-      return;
-    }
+    const off = a & 4095, vpn = (a - off) / 4096, i = vpn & 4095;
+    if (this.rTag[i] !== vpn || off > 4088) return this.read64Miss(a, dst, k);
+    const p = this.rOff[i] + off, dv = this.dv;
+    dst[k] = dv.getInt32(p, true);
+    dst[k + 1] = dv.getInt32(p + 4, true);
+  }
+
+  write8(a: number, v: number): void {
+    const off = a & 4095, vpn = (a - off) / 4096, i = vpn & 4095;
+    if (this.wTag[i] === vpn) this.u8[this.wOff[i] + off] = v;
+    else this.write8Miss(a, v);
+  }
+
+  write16(a: number, v: number): void {
+    const off = a & 4095, vpn = (a - off) / 4096, i = vpn & 4095;
+    if (this.wTag[i] === vpn && off <= 4094) this.dv.setUint16(this.wOff[i] + off, v, true);
+    else this.writeSlow(a, v, 0, 2);
+  }
+
+  write32(a: number, v: number): void {
+    const off = a & 4095, vpn = (a - off) / 4096, i = vpn & 4095;
+    if (this.wTag[i] === vpn && off <= 4092) this.dv.setInt32(this.wOff[i] + off, v, true);
+    else this.writeSlow(a, v, 0, 4);
+  }
+
+  write64(a: number, lo: number, hi: number): void {
+    const off = a & 4095, vpn = (a - off) / 4096, i = vpn & 4095;
+    if (this.wTag[i] !== vpn || off > 4088) return this.writeSlow(a, lo, hi, 8);
+    const p = this.wOff[i] + off, dv = this.dv;
+    dv.setInt32(p, lo, true);
+    dv.setInt32(p + 4, hi, true);
+  }
+
+  private read8Miss(a: number): number {
+    return this.u8[this.pt.translate(a, PROT_READ)];
+  }
+
+  private write8Miss(a: number, v: number): void {
+    this.u8[this.pt.translate(a, PROT_WRITE)] = v;
+  }
+
+  private read64Miss(a: number, dst: Int32Array, k: number): void {
     // Read both halves before storing either, so a fault leaves dst untouched.
     const lo = this.readSlow(a, 4);
     const hi = this.readSlow(a + 4, 4);
     dst[k] = lo;
     dst[k + 1] = hi;
-  }
-
-  write8(a: number, v: number): void {
-    const vpn = Math.floor(a / PAGE_SIZE);
-    const i = vpn & 4095;
-    if (this.wTag[i] === vpn) this.u8[this.wOff[i] + (a - vpn * PAGE_SIZE)] = v;
-    else this.u8[this.pt.translate(a, PROT_WRITE)] = v;
-  }
-
-  write16(a: number, v: number): void {
-    const vpn = Math.floor(a / PAGE_SIZE);
-    const off = a - vpn * PAGE_SIZE;
-    const i = vpn & 4095;
-    if (this.wTag[i] === vpn && off <= PAGE_SIZE - 2) this.dv.setUint16(this.wOff[i] + off, v, true);
-    else this.writeSlow(a, v, 0, 2);
-  }
-
-  write32(a: number, v: number): void {
-    const vpn = Math.floor(a / PAGE_SIZE);
-    const off = a - vpn * PAGE_SIZE;
-    const i = vpn & 4095;
-    if (this.wTag[i] === vpn && off <= PAGE_SIZE - 4) this.dv.setInt32(this.wOff[i] + off, v, true);
-    else this.writeSlow(a, v, 0, 4);
-  }
-
-  write64(a: number, lo: number, hi: number): void {
-    const vpn = Math.floor(a / PAGE_SIZE);
-    const off = a - vpn * PAGE_SIZE;
-    const i = vpn & 4095;
-    if (this.wTag[i] === vpn && off <= PAGE_SIZE - 8) {
-      const p = this.wOff[i] + off;
-      this.dv.setInt32(p, lo, true);
-      this.dv.setInt32(p + 4, hi, true);
-    } else this.writeSlow(a, lo, hi, 8);
   }
 
   /** Little-endian read of n <= 4 bytes that may cross a page; unsigned result. */

@@ -22,6 +22,8 @@ export class AvxEmu {
   constructor() {
     // RUSTOS_DIFF_JIT=1 runs every record through the block compiler instead of the interpreter.
     if (process.env.RUSTOS_DIFF_JIT === '1') this.code.jitThreshold = 0;
+    // RUSTOS_DIFF_JIT=hot: compiled at once in the hot form (memory fast paths inline).
+    if (process.env.RUSTOS_DIFF_JIT === 'hot') this.code.jitThreshold = this.code.hotThreshold = 0;
     this.mem.mapFixed(SCRATCH, SCRATCH_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
     this.mem.mapFixed(CODE, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS);
   }

@@ -12,7 +12,8 @@ import { F_ADD, F_SUB, F_LOGIC } from '../state.js';
 
 /** A flag-setting operation whose operands a following jcc/setcc/cmovcc can test directly. */
 export interface FlagSrc {
-  kind: 'sub' | 'logic' | 'add';
+  /** inc/dec: ZF and SF from the result (CF is the one before). */
+  kind: 'sub' | 'logic' | 'add' | 'inc';
   size: 4 | 8;
   a: string; aHi: string;
   b: string; bHi: string;
@@ -152,6 +153,9 @@ export function condExpr(cc: number, f: FlagSrc | undefined): string | null {
       case 12: e = neg; break;
       case 14: e = `(${zero}||${neg})`; break;
     }
+  } else if (f.kind === 'inc') {
+    if (base === 4) e = f.size === 4 ? `${f.r}===0` : `(${f.r}|${f.rHi})===0`;
+    else if (base === 8) e = f.size === 4 ? `${f.r}<0` : `${f.rHi}<0`;
   } else {
     const zero = f.size === 4 ? `${f.r}===0` : `(${f.r}|${f.rHi})===0`;
     if (base === 4) e = zero;

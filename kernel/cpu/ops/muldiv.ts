@@ -60,6 +60,13 @@ function mulS64(aLo: number, aHi: number, bLo: number, bHi: number): void {
   if (bHi < 0) subHigh(aLo, aHi);
 }
 
+/** Whether the signed 64x64 product overflows 64 bits (imul's CF and OF), as 1 or 0. */
+export function imul64Overflow(aLo: number, aHi: number, bLo: number, bHi: number): number {
+  mulS64(aLo, aHi, bLo, bHi);
+  const s = w1 >> 31;
+  return w2 !== s || w3 !== s ? 1 : 0;
+}
+
 function subHigh(lo: number, hi: number): void {
   const s = (w2 >>> 0) - (lo >>> 0);
   w2 = s | 0;
