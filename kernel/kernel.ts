@@ -34,12 +34,15 @@ import { S_IFMT, S_IFREG, O_RDONLY, fileObservers } from './vfs/file.js';
 import { E } from '../compat/errno.js';
 import {
   SigInfo, setupFrame, isBlocked, isIgnored, bit, DEFAULT_CORE, DEFAULT_STOP, SIGKILL, SIGSEGV,
-  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL, SIGCONT, SA_NOCLDSTOP,
+  SA_RESETHAND, SA_NODEFER, SA_RESTART, SI_KERNEL, SIGCONT, SA_NOCLDSTOP, SIGSTOP,
 } from './signal.js';
 import { saveX87, loadX87 } from './cpu/x87-state.js';
 import { SIGFPE as FAULT_FPE, SIGILL as FAULT_ILL, SIGTRAP as FAULT_TRAP } from './cpu/fault.js';
 import { IpcNamespace } from './ipc/namespace.js';
 import { exitSem } from './ipc/sem.js';
+import type { Tty } from './tty/tty.js';
+import { isOrphanedPgrp, exitOrphans, disassociateCtty } from './tty/jobctl.js';
+import { PtyTable } from './tty/pty.js';
 
 /** Instructions a task runs before the scheduler looks at others. */
 const SLICE = 200_000;
@@ -87,6 +90,26 @@ export class Kernel {
   debug: ((msg: string) => void) | null = null;
   /** Optional per-syscall hook before dispatch (strace of calls that block). */
   straceEnter: ((t: Task, nr: number) => void) | null = null;
+  /** The host's terminal as a kernel terminal (kernel/tty/hostterm.ts), when rustos runs on one. */
+  hostTty: Tty | null = null;
+  /** Its device number (the host's st_rdev): opening that /dev/pts node opens hostTty. */
+  hostTtyRdev = 0;
+  /** The guest's pseudo-terminals (devpts). */
+  readonly ptys = new PtyTable();
+  /**
+   * Whether the first process's group has a link outside (the shell that started rustos, in
+   * another group of the same session): then it is not orphaned (kernel/tty/jobctl.ts).
+   */
+  initLinked: boolean | (() => boolean) = false;
+  /** TtyKernel: timers and the clock for VTIME reads. */
+  setTimer(ms: number, fn: () => void): () => void {
+    return this.host.setTimer(ms, fn);
+  }
+  nowMs(): number {
+    return this.host.monotonicNs() / 1e6;
+  }
+  /** Called when the first process stops or continues (rustos suspends itself with it). */
+  onInitStop: ((stopped: boolean) => void) | null = null;
 
   constructor(o: KernelOptions) {
     this.host = o.host;
@@ -460,10 +483,18 @@ export class Kernel {
     if (t) this.sendSignal(t, info);
   }
 
-  /** A signal from outside (the host's terminal or kill): to the first process's process group. */
+  /**
+   * A signal from outside (kill of rustos): to the foreground group of the host terminal, or
+   * without one to the first process's process group.
+   */
   signalForeground(sig: number): void {
-    const pgid = this.init?.pgid;
-    for (const p of this.procs.values()) if (!p.exit && p.pgid === pgid) this.signalProcess(p, { signo: sig, code: SI_KERNEL });
+    const pgid = this.hostTty?.pgrp || this.init?.pgid;
+    if (pgid) this.signalGroup(pgid, sig);
+  }
+
+  /** Sends sig to every live process of group pgid (kill_pgrp from the kernel). */
+  signalGroup(pgid: number, sig: number): void {
+    for (const p of [...this.procs.values()]) if (!p.exit && p.pgid === pgid) this.signalProcess(p, { signo: sig, code: SI_KERNEL });
   }
 
   /** Delivers pending, unblocked signals to t, which is on the core. */
@@ -490,7 +521,8 @@ export class Kernel {
       if (isIgnored(act, sig) || DEFAULT_STOP.has(sig)) {
         if (restart) this.restartSyscall(t, restart.nr);
         if (saved) [t.sigmaskLo, t.sigmaskHi] = saved;
-        if (DEFAULT_STOP.has(sig)) this.stopProcess(p, sig);
+        // Job-control stops do nothing to an orphaned process group; SIGSTOP always stops.
+        if (DEFAULT_STOP.has(sig) && (sig === SIGSTOP || !isOrphanedPgrp(this, p.pgid))) this.stopProcess(p, sig);
         return false;
       }
       this.killProcess(p, sig);
@@ -558,6 +590,7 @@ export class Kernel {
     p.stopReport = sig;
     p.contReport = false;
     this.notifyParent(p, 5 /* CLD_STOPPED */, sig);
+    if (p === this.init) this.onInitStop?.(true);
   }
 
   continueProcess(p: Process): void {
@@ -571,6 +604,7 @@ export class Kernel {
       if (t.state === TASK_RUNNABLE) this.makeRunnable(t);
     }
     this.notifyParent(p, 6 /* CLD_CONTINUED */, SIGCONT);
+    if (p === this.init) this.onInitStop?.(false);
   }
 
   private notifyParent(p: Process, code: number, status: number): void {
@@ -604,6 +638,8 @@ export class Kernel {
     }
     if (this.onCore && this.onCore.proc === p) this.onCore = null;
     exitSem(this.ipc, p); // SEM_UNDO adjustments
+    if (p.pid === p.sid && p.ctty) disassociateCtty(this, p, true);
+    exitOrphans(this, p);
     retireProcess(this, p);
     if (p === this.init) {
       // The first process is the run: like a container's PID 1, its end ends everything.

@@ -43,6 +43,7 @@ export function forkProcess(k: Kernel, t: Task, a: CloneArgs): Process {
   realParent.children.add(child);
   child.pgid = parent.pgid;
   child.sid = parent.sid;
+  child.ctty = parent.ctty;
   child.cwd = parent.cwd;
   setProcRoot(child, procRoot(parent)); // the chroot is inherited
   child.umask = parent.umask;

@@ -10,6 +10,7 @@ import { TaskRegs } from './cpu/state.js';
 import { FdTable } from './fdtable.js';
 import type { SigInfo } from './signal.js';
 import { WaitQueue } from './waitqueue.js';
+import type { Tty } from './tty/tty.js';
 
 export const NSIG = 64;
 export const SIG_DFL = 0, SIG_IGN = 1;
@@ -106,6 +107,8 @@ export class Process {
   contReport = false;
   /** Signal sent to this process when its parent dies (PR_SET_PDEATHSIG). */
   pdeathsig = 0;
+  /** The controlling terminal of its session (kernel/tty/jobctl.ts), inherited by fork. */
+  ctty: Tty | null = null;
 
   constructor(pid: number, ppid: number, mem: AddressSpace, fds: FdTable, code?: CodeCache) {
     this.pid = pid;

@@ -130,7 +130,9 @@ export function stat(k: Kernel, p: Process): string {
   const ticks = Math.floor(k.host.cpuTimeNs() / 1e7);
   const s = sigSets(p);
   const t = p.tasks[0];
-  const f = [p.pid, `(${p.comm})`, procState(p)[0], p.ppid, p.pgid, p.sid, 0, -1, 0x400000, 0, 0, 0, 0, ticks, 0, 0, 0, 20, 0,
+  // tty_nr and tpgid: the controlling terminal's device and foreground group.
+  const tty = p.ctty;
+  const f = [p.pid, `(${p.comm})`, procState(p)[0], p.ppid, p.pgid, p.sid, tty ? tty.rdev : 0, tty && tty.pgrp ? tty.pgrp : -1, 0x400000, 0, 0, 0, 0, ticks, 0, 0, 0, 20, 0,
     p.tasks.length, 0, 0, m.size * 1024, m.size / 4, '18446744073709551615', 0, 0, stack ? stack.end - 8 : 0, 0, 0,
     0, t ? (t.sigmaskLo >>> 0) : 0, parseInt(s.ign.slice(8), 16), parseInt(s.cgt.slice(8), 16), 0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
     p.mem.brkStart, p.mem.brkStart, p.mem.brkEnd, 0, 0, 0, 0, 0];
