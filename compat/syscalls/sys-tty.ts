@@ -218,8 +218,12 @@ function ttyIoctl(k: Kernel, t: Task, e: FdEntry, tty: Tty, pty: Pty | null, req
       return writeInt(t, arg, 0);
     case FIONREAD:
       return writeInt(t, arg, pty && e.file instanceof PtyMaster ? pty.masterAvailable() : tty.available());
-    case TIOCSTI:
-      return -E.EPERM;
+    case TIOCSTI: {
+      // Pushes a byte into the input as if typed: on one's controlling terminal, or as root.
+      if (pty || (p.ctty !== tty && k.host.uid !== 0)) return -E.EPERM;
+      tty.receive(m.readBytes(arg, 1));
+      return 0;
+    }
     case TIOCEXCL:
       tty.exclusive = true;
       return 0;

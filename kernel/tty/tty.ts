@@ -570,23 +570,26 @@ export class Tty {
     if (time) {
       const now = this.k.nowMs();
       if (!min) {
-        if (st.deadline === undefined) this.arm(st, now + time * 100);
-        else if (now >= st.deadline) return this.finishRead(st, 0);
+        st.deadline ??= now + time * 100;
+        if (now >= st.deadline) return this.finishRead(st, 0);
+        this.arm(st, st.deadline, now);
       } else if (avail > 0) {
         // The inter-byte timer restarts whenever a byte arrives.
         if (avail !== st.lastAvail) {
           st.lastAvail = avail;
-          this.arm(st, now + time * 100);
-        } else if (st.deadline !== undefined && now >= st.deadline) return this.finishRead(st, this.takeRaw(out));
+          st.deadline = now + time * 100;
+        }
+        if (now >= st.deadline!) return this.finishRead(st, this.takeRaw(out));
+        this.arm(st, st.deadline!, now);
       }
     }
     return new WouldBlock(this.readers);
   }
 
-  private arm(st: TtyReadState, deadline: number): void {
+  /** (Re)arms the wake-up at the deadline (a host timer may fire early: the read then re-arms). */
+  private arm(st: TtyReadState, deadline: number, now: number): void {
     st.cancelTimer?.();
-    st.deadline = deadline;
-    st.cancelTimer = this.k.setTimer(Math.max(0, deadline - this.k.nowMs()) + 1, () => this.readers.notify());
+    st.cancelTimer = this.k.setTimer(Math.max(0, deadline - now) + 1, () => this.readers.notify());
   }
 
   private finishRead(st: TtyReadState, n: number): number {

@@ -17,8 +17,8 @@ import { TtyFile } from '../tty/file.js';
 import type { Tty } from '../tty/tty.js';
 
 const makedev = (major: number, minor: number): number => ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xff) << 12);
-/** Unix 98 pty slaves: major 136, group tty (5), mode 0620 as devpts makes them. */
-const PTS_MAJOR = 136, TTY_GID = 5;
+/** Unix 98 pty slaves have major 136. */
+const PTS_MAJOR = 136;
 
 const MEM: Record<string, [CharKind, number]> = {
   null: ['null', 3], zero: ['zero', 5], full: ['full', 7], random: ['random', 8], urandom: ['random', 9],
@@ -30,6 +30,9 @@ export class DevFs extends SynthFs {
   readonly dev = 5;
 
   readonly host: Host;
+  /** Mode and group of pty slaves: the host's devpts mount options (mode=600 and the creator's group by default). */
+  private ptsMode = 0o600;
+  private ptsGid: number;
 
   constructor(readonly k: Kernel) {
     super();
@@ -37,6 +40,13 @@ export class DevFs extends SynthFs {
     this.source = 'udev';
     this.options = 'rw,nosuid,relatime,mode=755';
     this.time = k.host.realtime();
+    this.ptsGid = k.host.gid;
+    const opts = /^devpts \/dev\/pts devpts (\S+)/m.exec(readHostFile(k.host, '/proc/self/mounts'))?.[1] ?? '';
+    for (const o of opts.split(',')) {
+      const [key, v] = o.split('=');
+      if (key === 'mode' && /^[0-7]+$/.test(v)) this.ptsMode = parseInt(v, 8) & 0o7777;
+      if (key === 'gid' && /^\d+$/.test(v)) this.ptsGid = Number(v);
+    }
   }
 
   private chr(name: string, kind: CharKind, minor: number): SynthNode {
@@ -84,7 +94,7 @@ export class DevFs extends SynthFs {
     const pty = this.k.ptys.get(Number(pts[1]));
     if (pty) {
       return {
-        kind: 'dev', mode: S_IFCHR | 0o620, rdev: makedev(PTS_MAJOR, pty.index),
+        kind: 'dev', mode: S_IFCHR | this.ptsMode, rdev: makedev(PTS_MAJOR, pty.index),
         open: (flags) => pty.openSlave(flags, () => this.lstat(rel)),
       };
     }
@@ -107,7 +117,7 @@ export class DevFs extends SynthFs {
   }
 
   override owner(rel: string): [number, number] {
-    return /^\/pts\/\d+$/.test(rel) && this.k.ptys.get(Number(rel.slice(5))) ? [this.host.uid, TTY_GID] : [0, 0];
+    return /^\/pts\/\d+$/.test(rel) && this.k.ptys.get(Number(rel.slice(5))) ? [this.host.uid, this.ptsGid] : [0, 0];
   }
 
   private ttyFile(tty: Tty, flags: number, guest: string, stat: TtyFile['stat'], noctty: boolean): OpenFile {
@@ -138,4 +148,19 @@ export class DevFs extends SynthFs {
     const l = this.host.readdir('/dev/pts');
     return typeof l === 'number' ? [] : l.map((d) => d.name).filter((n) => /^\d+$/.test(n));
   }
+}
+
+/** A small host file's text ('' if it cannot be read). */
+function readHostFile(host: Host, path: string): string {
+  const fd = host.open(path, 0, 0);
+  if (fd < 0) return '';
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const b = new Uint8Array(16384);
+    const n = host.read(fd, b, null);
+    if (n <= 0) break;
+    parts.push(b.subarray(0, n));
+  }
+  host.close(fd);
+  return parts.map((p) => new TextDecoder().decode(p)).join('');
 }
