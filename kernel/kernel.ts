@@ -558,7 +558,8 @@ export class Kernel {
 
   /**
    * Parks t until done() is called or a signal interrupts the wait (then the promise settles with
-   * `onSignal`, -EINTR by default). `start` returns a function that cancels what it started.
+   * `onSignal`, -EINTR by default; at once if one is already pending, as Linux checks before
+   * sleeping). `start` returns a function that cancels what it started.
    */
   waitInterruptible(t: Task, start: (done: (v: number) => void) => () => void, onSignal = -E.EINTR): Promise<number> {
     return new Promise((resolve) => {
@@ -571,6 +572,12 @@ export class Kernel {
       };
       const cancel = start(finish);
       if (settled) return;
+      if (this.hasDeliverable(t)) {
+        // A signal came while the task was between waits (woken, not yet back to sleep).
+        cancel();
+        finish(onSignal);
+        return;
+      }
       t.interrupt = () => {
         cancel();
         finish(onSignal);

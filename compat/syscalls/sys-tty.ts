@@ -133,6 +133,8 @@ function ttyIoctl(k: Kernel, t: Task, e: FdEntry, tty: Tty, pty: Pty | null, req
   const p = t.proc;
   /** tty == real_tty: a slave-side request about job control needs it to be the caller's ctty. */
   const notMine = !pty && p.ctty !== tty;
+  // A hung-up terminal's descriptors answer EIO (TIOCSPGRP: ENOTTY), as hung_up_tty_ioctl.
+  if (!pty && tty.hungUp) return req === TIOCSPGRP ? -E.ENOTTY : -E.EIO;
   switch (req) {
     case TCGETS:
       m.writeBytes(arg, tty.termios.encode(TERMIOS_SIZE));

@@ -114,6 +114,11 @@ export class Tty {
   private canonColumn = 0;
   /** Set while receive() stopped at a full buffer. */
   private throttled = false;
+  /**
+   * Echo produced while one batch of input is processed: written when the batch is done, so a
+   * signal character later in the batch discards it (n_tty's uncommitted echo buffer).
+   */
+  private pendingEcho: number[] | null = null;
 
   constructor(readonly k: TtyKernel, driver: TtyDriver, termios: Termios = Termios.std()) {
     this.driver = driver;
@@ -166,13 +171,20 @@ export class Tty {
   /** Input bytes the driver delivers; returns how many were taken (the rest waits for room). */
   receive(data: Uint8Array): number {
     let n = 0;
-    for (; n < data.length; n++) {
-      if (this.buf.length >= N_TTY_BUF_SIZE - 1 && !(this.canonical && this.canonEnd === 0)) {
-        // Full of complete lines or raw bytes nobody reads: stop taking input (throttle).
-        this.throttled = true;
-        break;
+    this.pendingEcho = [];
+    try {
+      for (; n < data.length; n++) {
+        if (this.buf.length >= N_TTY_BUF_SIZE - 1 && !(this.canonical && this.canonEnd === 0)) {
+          // Full of complete lines or raw bytes nobody reads: stop taking input (throttle).
+          this.throttled = true;
+          break;
+        }
+        this.receiveChar(data[n]);
       }
-      this.receiveChar(data[n]);
+    } finally {
+      const echo = this.pendingEcho;
+      this.pendingEcho = null;
+      if (echo.length && !this.driver.cooked()) this.driver.output(Uint8Array.from(echo));
     }
     if (n > 0) this.readers.notify();
     return n;
@@ -313,6 +325,7 @@ export class Tty {
   private signalChar(sig: number, c: number): void {
     if (this.pgrp) this.k.signalGroup(this.pgrp, sig);
     if (!this.L(NOFLSH)) {
+      if (this.pendingEcho) this.pendingEcho.length = 0;
       this.flushInput();
       this.driver.flushOutput();
     }
@@ -438,7 +451,8 @@ export class Tty {
   }
 
   private emitRaw(out: number[]): void {
-    if (out.length && !this.driver.cooked()) this.driver.output(Uint8Array.from(out));
+    if (this.pendingEcho) this.pendingEcho.push(...out);
+    else if (out.length && !this.driver.cooked()) this.driver.output(Uint8Array.from(out));
   }
 
   /** One byte through output processing (n_tty's do_output_char) into out. */
