@@ -106,6 +106,8 @@ export class DevFs extends SynthFs {
       const hostTty = this.k.hostTty;
       return {
         kind: 'dev', mode: typeof st === 'number' ? S_IFCHR | 0o620 : st.mode, rdev,
+        // The host's own node: stat says what fstat of the terminal says (ttyname compares them).
+        stat: () => this.host.stat(hp),
         open: (flags, guest) => {
           if (hostTty && rdev && rdev === this.k.hostTtyRdev) return this.ttyFile(hostTty, flags, guest, () => this.host.stat(hp), false);
           const hfd = this.host.open(hp, (flags & ~O_CLOEXEC) | O_NOCTTY, 0);
