@@ -102,6 +102,11 @@ const CASES: Case[] = [
     steps: [['expect', 'resize me\r\n'], ['sleep', 0.3], ['winsz', 30, 100]],
   },
   {
+    name: 'stty: attributes shown and changed',
+    cmd: ['/bin/sh', '-c', 'stty -a; stty raw -echo; stty -a; echo "raw\n"; stty sane; stty cols 100 rows 20 -iexten tostop; stty -a; stty -g'],
+    steps: [],
+  },
+  {
     name: 'bash -i: ^Z, jobs, fg',
     cmd: ['/bin/bash', '--norc', '--noprofile', '-i'],
     env: { PS1: '$ ', TERM: 'dumb' },
