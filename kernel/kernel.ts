@@ -41,6 +41,9 @@ import { charge, uncharge, runTimers, taskWeight, inheritSched } from './cputime
 import { SIGFPE as FAULT_FPE, SIGILL as FAULT_ILL, SIGTRAP as FAULT_TRAP } from './cpu/fault.js';
 import { IpcNamespace } from './ipc/namespace.js';
 import { exitSem } from './ipc/sem.js';
+import type { Tty } from './tty/tty.js';
+import { disassociateCtty } from './tty/jobctl.js';
+import { PtyTable } from './tty/pty.js';
 
 /** Signals next_signal takes before any other: the synchronous faults (SEGV, BUS, ILL, TRAP, FPE, SYS). */
 const SYNCHRONOUS = new Set([11, 7, 4, 5, 8, 31]);
@@ -120,6 +123,26 @@ export class Kernel {
   debug: ((msg: string) => void) | null = null;
   /** Optional per-syscall hook before dispatch (strace of calls that block). */
   straceEnter: ((t: Task, nr: number) => void) | null = null;
+  /** The host's terminal as a kernel terminal (kernel/tty/hostterm.ts), when rustos runs on one. */
+  hostTty: Tty | null = null;
+  /** Its device number (the host's st_rdev): opening that /dev/pts node opens hostTty. */
+  hostTtyRdev = 0;
+  /** The guest's pseudo-terminals (devpts). */
+  readonly ptys = new PtyTable();
+  /**
+   * Whether the first process's group has a link outside (the shell that started rustos, in
+   * another group of the same session): then it is not orphaned (kernel/tty/jobctl.ts).
+   */
+  initLinked: boolean | (() => boolean) = false;
+  /** TtyKernel: timers and the clock for VTIME reads. */
+  setTimer(ms: number, fn: () => void): () => void {
+    return this.host.setTimer(ms, fn);
+  }
+  nowMs(): number {
+    return this.host.monotonicNs() / 1e6;
+  }
+  /** Called when the first process stops or continues (rustos suspends itself with it). */
+  onInitStop: ((stopped: boolean) => void) | null = null;
 
   constructor(o: KernelOptions) {
     this.host = o.host;
@@ -661,10 +684,18 @@ export class Kernel {
     if (t) this.sendSignal(t, info);
   }
 
-  /** A signal from outside (the host's terminal or kill): to the first process's process group. */
+  /**
+   * A signal from outside (kill of rustos): to the foreground group of the host terminal, or
+   * without one to the first process's process group.
+   */
   signalForeground(sig: number): void {
-    const pgid = this.init?.pgid;
-    for (const p of this.procs.values()) if (!p.exit && p.pgid === pgid) this.signalProcess(p, { signo: sig, code: SI_KERNEL });
+    const pgid = this.hostTty?.pgrp || this.init?.pgid;
+    if (pgid) this.signalGroup(pgid, sig);
+  }
+
+  /** Sends sig to every live process of group pgid (kill_pgrp from the kernel). */
+  signalGroup(pgid: number, sig: number): void {
+    for (const p of [...this.procs.values()]) if (!p.exit && p.pgid === pgid) this.signalProcess(p, { signo: sig, code: SI_KERNEL });
   }
 
   /**
@@ -744,7 +775,8 @@ export class Kernel {
 
   /**
    * Parks t until done() is called or a signal interrupts the wait (then the promise settles with
-   * `onSignal`, -EINTR by default). `start` returns a function that cancels what it started.
+   * `onSignal`, -EINTR by default; at once if one is already pending, as Linux checks before
+   * sleeping). `start` returns a function that cancels what it started.
    */
   waitInterruptible(t: Task, start: (done: (v: number) => void) => () => void, onSignal = -E.EINTR): Promise<number> {
     return new Promise((resolve) => {
@@ -757,6 +789,12 @@ export class Kernel {
       };
       const cancel = start(finish);
       if (settled) return;
+      if (this.hasDeliverable(t)) {
+        // A signal came while the task was between waits (woken, not yet back to sleep).
+        cancel();
+        finish(onSignal);
+        return;
+      }
       t.interrupt = () => {
         cancel();
         finish(onSignal);
@@ -776,6 +814,7 @@ export class Kernel {
     p.stopReport = sig;
     p.contReport = false;
     this.notifyParent(p, 5 /* CLD_STOPPED */, sig);
+    if (p === this.init) this.onInitStop?.(true);
   }
 
   continueProcess(p: Process): void {
@@ -789,6 +828,7 @@ export class Kernel {
       if (t.state === TASK_RUNNABLE) this.makeRunnable(t);
     }
     this.notifyParent(p, 6 /* CLD_CONTINUED */, SIGCONT);
+    if (p === this.init) this.onInitStop?.(false);
   }
 
   private notifyParent(p: Process, code: number, status: number): void {
@@ -822,6 +862,7 @@ export class Kernel {
     }
     if (this.onCore && this.onCore.proc === p) this.onCore = null;
     exitSem(this.ipc, p); // SEM_UNDO adjustments
+    if (p.pid === p.sid && p.ctty) disassociateCtty(this, p, true);
     retireProcess(this, p);
     if (p === this.init) {
       // The first process is the run: like a container's PID 1, its end ends everything.

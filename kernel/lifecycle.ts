@@ -45,6 +45,7 @@ export function forkProcess(k: Kernel, t: Task, a: CloneArgs): Process {
   realParent.children.add(child);
   child.pgid = parent.pgid;
   child.sid = parent.sid;
+  child.ctty = parent.ctty;
   child.cwd = parent.cwd;
   setProcRoot(child, procRoot(parent)); // the chroot is inherited
   child.umask = parent.umask;
@@ -147,6 +148,12 @@ function notifyExit(k: Kernel, p: Process, parent: Process): void {
 export function willBecomeOrphaned(k: Kernel, pgid: number, ignored: Process | null): boolean {
   for (const q of k.procs.values()) {
     if (q.pgid !== pgid || q === ignored || q.exit) continue;
+    if (q === k.init) {
+      // The first process stands for the program rustos replaces: its group is linked to the
+      // outside when rustos's own group is (asked of the host when first needed).
+      if (typeof k.initLinked === 'function') k.initLinked = k.initLinked();
+      if (k.initLinked) return false;
+    }
     const par = q.parent;
     if (par && par.pgid !== pgid && par.sid === q.sid) return false;
   }

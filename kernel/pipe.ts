@@ -99,7 +99,8 @@ export { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLW
 
 /** Files whose readiness can change: poll/select ask them and wait on their queues. */
 export interface Pollable {
-  poll(): number;
+  /** Ready events; `events`, when given, are those the caller waits for (a terminal starts reading only for POLLIN). */
+  poll(events?: number): number;
   pollQueues(): WaitQueue[];
 }
 

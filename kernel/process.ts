@@ -14,6 +14,7 @@ import type { CpuTimer } from './cputime.js';
 
 /** /proc/sys/kernel/pid_max: Linux's PID_MAX_DEFAULT; PIDs wrap there. */
 export const PID_MAX = 32768;
+import type { Tty } from './tty/tty.js';
 
 export const NSIG = 64;
 export const SIG_DFL = 0, SIG_IGN = 1;
@@ -137,6 +138,8 @@ export class Process {
   contReport = false;
   /** Signal sent to this process when its parent dies (PR_SET_PDEATHSIG). */
   pdeathsig = 0;
+  /** The controlling terminal of its session (kernel/tty/jobctl.ts), inherited by fork. */
+  ctty: Tty | null = null;
 
   constructor(pid: number, ppid: number, mem: AddressSpace, fds: FdTable, code?: CodeCache) {
     this.pid = pid;

@@ -17,6 +17,9 @@ import { setupNamespace, parseBind, normalize, type Bind } from '../kernel/vfs/n
 import { homedir } from 'node:os';
 import { levelIndex, missingForLevel, selectCpuLevel } from '../kernel/cpu/cpuid.js';
 import type { ExitInfo, Task } from '../kernel/process.js';
+import { HostTermDriver } from '../kernel/tty/hostterm.js';
+import { TtyFile } from '../kernel/tty/file.js';
+import { setCtty } from '../kernel/tty/jobctl.js';
 
 export interface RunOptions {
   /** --root DIR: run in DIR alone. Absent: the default overlay over the host's "/". */
@@ -90,6 +93,23 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   }
   const upper = o.env.RUSTOS_ROOT || `${o.env.HOME || homedir()}/.local/share/rustos/root`;
   setupNamespace(k, { root: o.root, upper: o.root === undefined ? upper : undefined, binds, tmpfsTmp: o.env.RUSTOS_TMPFS_TMP === '1' });
+  // The host terminal, when rustos runs on one: a kernel terminal with its own line discipline
+  // (kernel/tty/hostterm.ts) behind every standard descriptor that is that terminal.
+  const rdevOf = (fd: number): number => {
+    const st = host.fstat(fd);
+    return typeof st === 'number' || !host.isatty(fd) ? -1 : st.rdev;
+  };
+  const ttyFds = [0, 1, 2].filter((fd) => rdevOf(fd) >= 0);
+  const onTerm = ttyFds.filter((fd) => rdevOf(fd) === rdevOf(ttyFds[0]));
+  let term: HostTermDriver | null = null;
+  if (onTerm.length) {
+    term = new HostTermDriver(k, host, onTerm.includes(0) ? 0 : -1, onTerm.find((fd) => fd !== 0) ?? 0);
+    term.tty.rdev = rdevOf(onTerm[0]);
+    k.hostTty = term.tty;
+    k.hostTtyRdev = term.tty.rdev;
+  }
+  // Diagnostics on a terminal in raw mode need their carriage returns.
+  const log = (l: string): void => o.log(term?.isRaw() && onTerm.includes(2) ? l.replace(/\n/g, '\r\n') + '\r' : l);
   if (o.strace) {
     // Arguments are captured per task at entry: a call that blocks is printed when it returns,
     // after other tasks' calls have come and gone.
@@ -97,13 +117,21 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
     k.straceEnter = (t: Task) => {
       regsOf.set(t, [7, 6, 2, 10, 8, 9].map((r) => (BigInt(k.cpu.R[2 * r + 1] >>> 0) << 32n) | BigInt(k.cpu.R[2 * r] >>> 0)));
     };
-    k.strace = (t: Task, nr: number, result: number) => o.log(formatSyscall(k, t, nr, regsOf.get(t) ?? [], result));
+    k.strace = (t: Task, nr: number, result: number) => log(formatSyscall(k, t, nr, regsOf.get(t) ?? [], result));
   }
-  if (o.env.RUSTOS_DEBUG) k.debug = (m) => o.log('rustos: ' + m);
+  if (o.env.RUSTOS_DEBUG) k.debug = (m) => log('rustos: ' + m);
   const fds = new FdTable();
   const modes = [O_RDONLY, O_WRONLY, O_WRONLY];
   for (let fd = 0; fd < 3; fd++) {
     if (typeof host.fstat(fd) === 'number') continue; // not open in the host either
+    if (term && onTerm.includes(fd)) {
+      const link = (): string => {
+        const t = host.readlink(`/proc/self/fd/${fd}`);
+        return typeof t === 'number' ? `/dev/fd/${fd}` : new TextDecoder().decode(t);
+      };
+      fds.install(fd, new TtyFile(k, term.tty, O_RDWR, `/dev/fd/${fd}`, { stat: () => host.fstat(fd), link }), false);
+      continue;
+    }
     const flags = host.isatty(fd) ? O_RDWR : modes[fd];
     fds.install(fd, new HostFile(host, fd, flags, `/dev/fd/${fd}`, `/dev/fd/${fd}`, false), false);
   }
@@ -123,12 +151,34 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
     if (proc === -8) throw new StartError(`rustos: ${o.program}: cannot execute: ${k.lastExecError}`, 126);
     throw new StartError(`rustos: ${o.program}: ${ERRNO_TEXT[-proc] ?? 'error ' + -proc}`, status);
   }
-  // Signals sent to rustos (Ctrl-C's SIGINT, a terminal resize, kill) go to the guest's
-  // foreground processes, as the terminal would send them to a native program.
-  const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH', 'SIGUSR1', 'SIGUSR2'] as const;
-  const forward = (name: (typeof forwarded)[number]) => () => k.signalForeground(osConstants.signals[name]);
+  // The first process's group is orphaned exactly when rustos's is (asked when first needed).
+  k.initLinked = () => !host.processGroupOrphaned();
+  const init = proc;
+  if (term) {
+    setCtty(proc, term.tty); // the host terminal is the first session's controlling terminal
+  }
+  // The first process stopping is rustos stopping, as the program would stop natively: the
+  // terminal goes back to the host shell. SIGCONT (fg, bg) continues it.
+  k.onInitStop = (stopped) => {
+    if (!stopped) return;
+    term?.suspend();
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  // Signals sent to rustos (kill, or the host terminal's when it is not raw) go to the guest's
+  // foreground processes, as the terminal would send them to a native program. A resize updates
+  // the kernel's copy of the window size (SIGWINCH to the foreground group if it changed).
+  const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGWINCH', 'SIGUSR1', 'SIGUSR2', 'SIGTSTP', 'SIGCONT'] as const;
+  const forward = (name: (typeof forwarded)[number]) => () => {
+    if (name === 'SIGWINCH' && term) term.updateWinsize(true);
+    else if (name === 'SIGCONT') {
+      term?.resume();
+      if (!init.exit) k.signalGroup(init.pgid, osConstants.signals.SIGCONT);
+    } else k.signalForeground(osConstants.signals[name]);
+  };
   const handlers = forwarded.map((name) => [name, forward(name)] as const);
   for (const [name, h] of handlers) process.on(name, h);
+  const restoreTerm = (): void => term?.restore();
+  process.on('exit', restoreTerm);
   // A guest that waits for a signal or a child keeps rustos alive, as the process would live on.
   const keepAlive = setInterval(() => {}, 1 << 30);
   const t0 = Date.now();
@@ -137,6 +187,9 @@ export async function runProgram(o: RunOptions): Promise<ExitInfo> {
   // Processes still running when init ends (daemons) may have stores in shared file mappings.
   k.pageCache.flushAll();
   for (const [name, h] of handlers) process.off(name, h);
+  term?.restore();
+  process.off('exit', restoreTerm);
+  k.onInitStop = null;
   clearInterval(keepAlive);
   if (o.env.RUSTOS_STATS) {
     o.log(`rustos: stats: retired=${k.cpu.retired} ms=${Date.now() - t0} blocks=${code.translated} invalidated=${code.invalidated} compiled=${code.compiled} recompiled=${code.recompiled}`);

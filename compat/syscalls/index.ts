@@ -4,6 +4,7 @@
  */
 
 import './sys-rw.js';
+import './sys-tty.js';
 import './sys-file.js';
 import './sys-dirs.js';
 import './sys-fileops.js';

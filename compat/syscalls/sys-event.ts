@@ -281,7 +281,7 @@ class EpollFd extends OpenFile implements Pollable {
   }
   ready(it: Interest): number {
     const f = it.file;
-    const ev = isPollable(f) ? f.poll() : POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+    const ev = isPollable(f) ? f.poll(it.events) : POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
     return ev & (it.events | POLLERR | POLLHUP);
   }
   poll(): number {

@@ -65,11 +65,27 @@ export function doOpen(k: Kernel, t: Task, dirfd: number, path: string, flags: n
   if (flags & O_PATH && typeof st !== 'number') {
     const { fs, rel } = r;
     file = new PathFile(flags & ~O_CLOEXEC, r.guest, () => fs.lstat(rel));
-  } else file = r.fs.open(r.rel, flags & ~O_CLOEXEC, mode & ~t.proc.umask & 0o7777, r.guest);
+  } else {
+    // Devices may ask who opens them (/dev/tty is the opener's controlling terminal).
+    const prev = k.vfs.current;
+    k.vfs.current = t.proc;
+    try {
+      file = r.fs.open(r.rel, flags & ~O_CLOEXEC, mode & ~t.proc.umask & 0o7777, r.guest);
+    } finally {
+      k.vfs.current = prev;
+    }
+  }
   if (typeof file === 'number') return file;
   // 64-bit Linux opens everything with O_LARGEFILE (F_GETFL shows it), O_PATH descriptors aside.
   file.flags = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)) | (flags & O_PATH ? 0 : O_LARGEFILE);
   file.origin = { fs: r.fs, rel: r.rel };
+  if (!(flags & O_PATH)) {
+    const e = file.opened(t, flags);
+    if (e < 0) {
+      file.release();
+      return e;
+    }
+  }
   if (flags & O_TRUNC && typeof st !== 'number' && (st.mode & S_IFMT) === S_IFREG) noteTruncated(st, 0, 0);
   return install(t, file, flags);
 }

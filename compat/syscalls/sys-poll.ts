@@ -17,10 +17,10 @@ import { readTimespec } from '../structs.js';
 
 const ALWAYS = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 
-function readiness(t: Task, fd: number): { ev: number; queues: WaitQueue[] } {
+function readiness(t: Task, fd: number, events: number): { ev: number; queues: WaitQueue[] } {
   const f = t.proc.fds.get(fd);
   if (!f) return { ev: POLLNVAL, queues: [] };
-  if (isPollable(f)) return { ev: f.poll(), queues: f.pollQueues() };
+  if (isPollable(f)) return { ev: f.poll(events), queues: f.pollQueues() };
   return { ev: (f.readable() ? POLLIN | POLLRDNORM : 0) | (f.writable() ? POLLOUT | POLLWRNORM : 0) || ALWAYS, queues: [] };
 }
 
@@ -64,7 +64,7 @@ function doPoll(k: Kernel, t: Task, addr: number, nfds: number, timeoutMs: numbe
       const events = dv.getInt16(8 * i + 4, true);
       let rev = 0;
       if (fd >= 0) {
-        const r = readiness(t, fd);
+        const r = readiness(t, fd, events);
         rev = r.ev & (events | POLLERR | POLLHUP | POLLNVAL);
         queues.push(...r.queues);
       }
@@ -150,7 +150,7 @@ function doSelect(k: Kernel, t: Task, nfds: number, rAddr: number, wAddr: number
     const queues: WaitQueue[] = [];
     for (let fd = 0; fd < nfds; fd++) {
       if (!has(rin, fd) && !has(win, fd) && !has(xin, fd)) continue;
-      const r = readiness(t, fd);
+      const r = readiness(t, fd, (has(rin, fd) ? POLLIN : 0) | (has(win, fd) ? POLLOUT : 0) | (has(xin, fd) ? POLLPRI : 0));
       queues.push(...r.queues);
       if (has(rin, fd) && r.ev & (POLLIN | POLLHUP | POLLERR)) { rout[fd >> 3] |= 1 << (fd & 7); n++; }
       if (has(win, fd) && r.ev & (POLLOUT | POLLERR)) { wout[fd >> 3] |= 1 << (fd & 7); n++; }

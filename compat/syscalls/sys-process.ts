@@ -238,6 +238,7 @@ sys('setsid', [], (k, t) => {
   if ([...k.procs.values()].some((q) => q.pgid === p.pid)) return -E.EPERM;
   p.sid = p.pid;
   p.pgid = p.pid;
+  p.ctty = null; // a new session starts without a controlling terminal
   return p.pid;
 });
 

@@ -11,11 +11,10 @@ import type { MaybeAsync } from '../../kernel/vfs/file.js';
 import { SIGPIPE } from '../../kernel/signal.js';
 import { E } from '../errno.js';
 import type { Task } from '../../kernel/process.js';
-import type { OpenFile } from '../../kernel/vfs/file.js';
+import type { OpenFile, IoCall } from '../../kernel/vfs/file.js';
 import { O_CLOEXEC, O_APPEND, O_NONBLOCK } from '../../kernel/vfs/file.js';
 import { PROT_WRITE } from '../../kernel/mm/pagetable.js';
 import { dropFile } from '../../kernel/fdtable.js';
-import { StructBuf } from '../structs.js';
 import { Socket } from '../../kernel/net/socket.js';
 import { sockSend, sockRecv } from './sock-io.js';
 import { fcntlLock, releaseRecordLocks, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW } from './sys-locks.js';
@@ -55,7 +54,8 @@ export function readInto(k: Kernel, t: Task, f: OpenFile, buf: number, n: number
     if (r > 0) t.proc.mem.writeBytes(buf, data.subarray(0, r));
     return r;
   };
-  const r = blocking(k, t, () => f.read(data, pos));
+  const io: IoCall = { task: t };
+  const r = blocking(k, t, () => f.read(data, pos, io));
   return typeof r === 'number' ? done(r) : r.then(done);
 }
 
@@ -82,8 +82,9 @@ export function writeAll(k: Kernel, t: Task, f: OpenFile, data: Uint8Array, pos:
     if (r === -E.EPIPE) k.sendSignal(t, { signo: SIGPIPE, code: 0, pid: t.proc.pid, uid: k.host.uid });
     return done > 0 ? done : r;
   };
+  const io: IoCall = { task: t };
   const step = (): number | Promise<number> => {
-    const r = blocking(k, t, () => f.write(data.subarray(done), pos === null ? null : pos + done));
+    const r = blocking(k, t, () => f.write(data.subarray(done), pos === null ? null : pos + done, io));
     const after = (n: number): number | Promise<number> => {
       if (n < 0) return finish(n);
       done += n;
@@ -188,7 +189,8 @@ export function doReadv(k: Kernel, t: Task, fd: number, iov: number, cnt: number
       scatter(d.length);
     });
   }
-  const r = blocking(k, t, () => f.read(data, pos));
+  const io: IoCall = { task: t };
+  const r = blocking(k, t, () => f.read(data, pos, io));
   return typeof r === 'number' ? (r > 0 ? scatter(r) : r) : r.then((n) => (n > 0 ? scatter(n) : n));
 }
 
@@ -287,83 +289,3 @@ sys('fcntl', ['fd', 'fcntl', 'hex'], (k, t, a) => {
 }, { status: 'partial', note: 'dup, FD/FL flags, record locks (POSIX and OFD), pipe size; no leases or signals-on-I/O' });
 const F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11, F_GETLEASE = 1025, F_UNLCK = 2;
 const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
-
-const TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGWINSZ = 0x5413;
-const TIOCGPGRP = 0x540f, FIONREAD = 0x541b, FIOCLEX = 0x5451, FIONCLEX = 0x5450;
-const FIONBIO = 0x5421, TIOCOUTQ = 0x5411, SIOCATMARK = 0x8905, SIOCGSTAMP = 0x8906;
-
-/**
- * The termios a terminal starts with (cooked mode, as `stty sane` sets). Node cannot read the
- * host terminal's termios; programs use TCGETS mostly to learn that an fd is a terminal.
- */
-function saneTermios(): Uint8Array {
-  // The kernel's struct termios: four flag words, c_line and c_cc[19] (36 bytes; glibc's larger
-  // struct termios is its own, converted in tcgetattr).
-  const b = new StructBuf(36);
-  b.u32(0, 0x500).u32(4, 0x5).u32(8, 0xbf).u32(12, 0x8a3b);
-  const cc = [3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22];
-  cc.forEach((v, k) => (b.bytes[17 + k] = v));
-  return b.bytes;
-}
-
-sys('ioctl', ['fd', 'ioctl', 'hex'], (k, t, a) => {
-  const e = t.proc.fds.entry(a.int(0));
-  if (!e) return -E.EBADF;
-  const req = a.uint(1);
-  const hfd = e.file.hostFd();
-  const tty = hfd >= 0 && k.host.isatty(hfd);
-  switch (req) {
-    case FIOCLEX:
-      e.cloexec = true;
-      return 0;
-    case FIONCLEX:
-      e.cloexec = false;
-      return 0;
-    case FIONBIO: {
-      const on = t.proc.mem.read32(a.ptr(2)) !== 0;
-      e.file.flags = on ? e.file.flags | O_NONBLOCK : e.file.flags & ~O_NONBLOCK;
-      return 0;
-    }
-    case TIOCOUTQ:
-    case SIOCATMARK:
-      if (!(e.file instanceof Socket)) return tty ? (req === TIOCOUTQ ? writeInt(t, a.ptr(2), 0) : -E.EINVAL) : -E.ENOTTY;
-      return writeInt(t, a.ptr(2), req === TIOCOUTQ ? e.file.outq() : 0);
-    case SIOCGSTAMP:
-      return e.file instanceof Socket ? -E.ENOENT : -E.ENOTTY;
-    case TCGETS:
-      if (!tty) return -E.ENOTTY;
-      t.proc.mem.writeBytes(a.ptr(2), saneTermios());
-      return 0;
-    case TCSETS:
-    case TCSETSW:
-    case TCSETSF:
-      return tty ? 0 : -E.ENOTTY;
-    case TIOCGWINSZ: {
-      const ws = tty ? k.host.winsize(hfd) : null;
-      if (!ws) return -E.ENOTTY;
-      t.proc.mem.writeBytes(a.ptr(2), new StructBuf(8).u16(0, ws.rows).u16(2, ws.cols).bytes);
-      return 0;
-    }
-    case TIOCGPGRP:
-      if (!tty) return -E.ENOTTY;
-      t.proc.mem.writeBytes(a.ptr(2), new StructBuf(4).u32(0, t.proc.pgid).bytes);
-      return 0;
-    case FIONREAD: {
-      const pipe = (e.file as unknown as { pipe?: { length: number } }).pipe;
-      let n = pipe ? pipe.length : e.file.available();
-      if (n < 0 && tty) n = 0; // the host terminal's queue is not visible to us: nothing typed yet
-      if (n < 0) return n;
-      t.proc.mem.writeBytes(a.ptr(2), new StructBuf(4).u32(0, n).bytes);
-      return 0;
-    }
-    default:
-      if (e.file instanceof Socket) return (req & 0xff00) === 0x8900 ? -E.ENODEV : -E.ENOTTY;
-      return tty ? -E.EINVAL : -E.ENOTTY;
-  }
-}, { status: 'partial', note: 'TCGETS/TCSETS*, TIOCGWINSZ, TIOCGPGRP, FIONREAD (files, pipes, sockets), FIONBIO, SIOCOUTQ, FIOCLEX/FIONCLEX; no interface ioctls (SIOCGIF*)' });
-
-function writeInt(t: Task, addr: number, v: number): number {
-  t.proc.mem.writeBytes(addr, new StructBuf(4).u32(0, v).bytes);
-  return 0;
-}
-

@@ -171,6 +171,17 @@ export interface Host {
   isatty(fd: number): boolean;
   /** Terminal size of a host tty fd, or null. */
   winsize(fd: number): { rows: number; cols: number } | null;
+  /**
+   * Takes over the host terminal on fd (input) and outFd (output) for the kernel's line
+   * discipline; null if fd is not a terminal. Input is delivered to onInput while resumed;
+   * onEnd reports the terminal going away (0, or -errno).
+   */
+  openTerminal(fd: number, outFd: number, onInput: (data: Uint8Array) => void, onEnd: (err: number) => void): HostTerminal | null;
+  /**
+   * Whether this process's group is orphaned (no member has a parent in another group of the
+   * same session): then the first guest process's group is too.
+   */
+  processGroupOrphaned(): boolean;
 
   // ---- time, identity, randomness ----
   /** CLOCK_REALTIME as [seconds, nanoseconds]. */
@@ -203,4 +214,40 @@ export interface Host {
   cpuCount: number;
   uptimeSec(): number;
   loadavg(): number[];
+}
+
+/** Termios flag words and control characters (the kernel's layout). */
+export interface HostTermAttrs {
+  iflag: number;
+  oflag: number;
+  cflag: number;
+  lflag: number;
+  cc: number[];
+}
+
+/** A host terminal driven by the kernel (kernel/tty/hostterm.ts). */
+export interface HostTerminal {
+  /**
+   * Raw mode (no echo, no signal characters, no input or output processing by the host), or
+   * back to the mode the terminal had. False if the host could not switch.
+   */
+  setRaw(raw: boolean): boolean;
+  /** True when, in raw mode, the host still turns NL into CR NL on output (it could not turn OPOST off). */
+  readonly onlcr: boolean;
+  /** Starts or stops delivering input. */
+  resume(): void;
+  pause(): void;
+  /** Writes output as it is (bytes written, or -errno). */
+  write(data: Uint8Array): number;
+  /**
+   * Whether this process may change the terminal without being stopped by the host (it is in the
+   * terminal's foreground process group, or the terminal is not its controlling terminal).
+   */
+  foreground(): boolean;
+  /** The terminal's attributes when rustos started, or null if the host cannot tell. */
+  attrs(): HostTermAttrs | null;
+  /** The window size, or null. */
+  winsize(): { rows: number; cols: number } | null;
+  /** Device number of the terminal (st_rdev). */
+  readonly rdev: number;
 }

@@ -15,6 +15,7 @@ import * as dgram from 'node:dgram';
 import * as pathMod from 'node:path';
 import type {
   Host, HostStat, HostDirent, HostStatfs, HostSockAddr, HostStream, HostStreamEvents, HostListener, HostDgram, HostDgramEvents,
+  HostTerminal, HostTermAttrs,
 } from './host.js';
 import { E } from '../../compat/errno.js';
 
@@ -208,6 +209,110 @@ function wrap(fn: () => void): number {
     return 0;
   } catch (e) {
     return errno(e);
+  }
+}
+
+/** Runs stty on a terminal fd; its output, or null if it could not (no stty, stopped, failed). */
+function stty(fd: number, args: string[]): string | null {
+  try {
+    return execFileSync('stty', args, { stdio: [fd, 'pipe', 'ignore'], timeout: 5000, killSignal: 'SIGKILL', encoding: 'latin1' });
+  } catch {
+    return null;
+  }
+}
+
+/** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, session, tty_nr, tpgid]. */
+function procStat(pid: number | 'self'): number[] | null {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return s.slice(s.lastIndexOf(')') + 2).split(' ').slice(0, 6).map((x, i) => (i === 0 ? 0 : Number(x)));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The host terminal on a Node tty stream: raw mode through setRawMode, then `stty -opost` so the
+ * host does no output processing either (the kernel does it); restored by setRaw(false).
+ */
+class NodeTerminal implements HostTerminal {
+  private stream: tty.ReadStream | null = null;
+  private raw = false;
+  onlcr = false;
+  readonly rdev: number;
+  private readonly initial: HostTermAttrs | null;
+
+  constructor(private readonly fd: number, private readonly outFd: number, private readonly onInput: (d: Uint8Array) => void, private readonly onEnd: (e: number) => void) {
+    this.rdev = fs.fstatSync(fd).rdev;
+    this.initial = this.readAttrs();
+  }
+
+  private readAttrs(): HostTermAttrs | null {
+    const g = stty(this.fd, ['-g'])?.trim();
+    if (!g || !/^[0-9a-f]+(:[0-9a-f]+){20,}$/.test(g)) return null;
+    const v = g.split(':').map((x) => parseInt(x, 16));
+    return { iflag: v[0], oflag: v[1], cflag: v[2], lflag: v[3], cc: v.slice(4, 4 + 19) };
+  }
+
+  private ensure(): tty.ReadStream {
+    if (!this.stream) {
+      const s = new tty.ReadStream(this.fd);
+      s.on('data', (b: Buffer) => this.onInput(new Uint8Array(b.buffer, b.byteOffset, b.length)));
+      s.on('end', () => this.onEnd(0));
+      s.on('error', (e) => this.onEnd(errno(e)));
+      s.pause();
+      this.stream = s;
+    }
+    return this.stream;
+  }
+
+  setRaw(raw: boolean): boolean {
+    if (raw === this.raw) return true;
+    try {
+      this.ensure().setRawMode(raw);
+    } catch {
+      return false;
+    }
+    this.raw = raw;
+    if (raw) this.onlcr = stty(this.fd, ['-opost']) === null;
+    return true;
+  }
+  resume(): void {
+    this.ensure().resume();
+  }
+  pause(): void {
+    this.stream?.pause();
+  }
+  write(data: Uint8Array): number {
+    for (let off = 0; ; ) {
+      try {
+        off += fs.writeSync(this.outFd, data, off, data.length - off);
+        if (off >= data.length) return off;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return errno(e);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      }
+    }
+  }
+  foreground(): boolean {
+    const st = procStat('self');
+    if (!st) return true;
+    const [, , pgrp, , ttyNr, tpgid] = st;
+    if (ttyNr === 0 || ttyNr !== this.rdev) return true; // not our controlling terminal: no SIGTTOU
+    return tpgid === pgrp;
+  }
+  attrs(): HostTermAttrs | null {
+    return this.initial;
+  }
+  winsize(): { rows: number; cols: number } | null {
+    for (const s of [process.stdout, process.stderr]) {
+      if (s.isTTY && fs.fstatSync(s.fd).rdev === this.rdev) {
+        const [cols, rows] = s.getWindowSize();
+        return { rows, cols };
+      }
+    }
+    const m = /^(\d+) (\d+)/.exec(stty(this.fd, ['size']) ?? '');
+    return m ? { rows: Number(m[1]), cols: Number(m[2]) } : null;
   }
 }
 
@@ -603,6 +708,33 @@ export class NodeHost implements Host {
   }
   isatty(fd: number): boolean {
     return tty.isatty(fd);
+  }
+  openTerminal(fd: number, outFd: number, onInput: (data: Uint8Array) => void, onEnd: (err: number) => void): HostTerminal | null {
+    if (!tty.isatty(fd)) return null;
+    try {
+      return new NodeTerminal(fd, outFd, onInput, onEnd);
+    } catch {
+      return null;
+    }
+  }
+  processGroupOrphaned(): boolean {
+    const me = procStat('self');
+    if (!me) return false;
+    const [, , pgrp, sid] = me;
+    // Any member of our group with a parent in another group of our session links it outside.
+    let pids: string[];
+    try {
+      pids = fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+    } catch {
+      return false;
+    }
+    for (const pid of pids) {
+      const st = procStat(Number(pid));
+      if (!st || st[2] !== pgrp) continue;
+      const parent = procStat(st[1]);
+      if (parent && parent[2] !== pgrp && parent[3] === sid) return false;
+    }
+    return true;
   }
   winsize(fd: number): { rows: number; cols: number } | null {
     if (!tty.isatty(fd)) return null;

@@ -10,6 +10,7 @@ import type { Fs } from './fs.js';
 import { E } from '../../compat/errno.js';
 import { POLLIN, POLLOUT, POLLHUP, POLLRDNORM, POLLWRNORM, type WouldBlock, type WaitQueue } from '../waitqueue.js';
 import { HostInput } from './host-input.js';
+import type { Task } from '../process.js';
 
 export const S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFLNK = 0o120000;
 export const S_IFCHR = 0o020000, S_IFIFO = 0o010000, S_IFSOCK = 0o140000, S_IFBLK = 0o060000;
@@ -26,6 +27,20 @@ export const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE 
  * (wait on its queue, then retry the operation).
  */
 export type MaybeAsync = number | Promise<number> | WouldBlock;
+
+/**
+ * One read(2) or write(2) call, kept across the retries of a waiting operation: the calling task
+ * (a terminal asks whether its process group may read or write) and a limited wait's deadline
+ * (a terminal's VTIME).
+ */
+export interface IoCall {
+  readonly task: Task;
+  /** Set once the start-of-call checks (job control) have been made. */
+  checked?: boolean;
+  deadline?: number;
+  lastAvail?: number;
+  cancelTimer?: () => void;
+}
 
 /**
  * Who must hear about changes to regular files made through descriptors: the page cache
@@ -99,8 +114,8 @@ export abstract class OpenFile {
     return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH);
   }
 
-  abstract read(buf: Uint8Array, pos: number | null): MaybeAsync;
-  abstract write(buf: Uint8Array, pos: number | null): MaybeAsync;
+  abstract read(buf: Uint8Array, pos: number | null, io?: IoCall): MaybeAsync;
+  abstract write(buf: Uint8Array, pos: number | null, io?: IoCall): MaybeAsync;
   abstract stat(): HostStat | number;
   lseek(off: number, whence: number): number {
     void off;
@@ -120,6 +135,12 @@ export abstract class OpenFile {
   }
   sync(): number {
     return fileObservers.size ? noteSync(this) : 0;
+  }
+  /** Called by open(2) with the opening task once the file is open (a terminal may become its controlling terminal); -errno refuses the open. */
+  opened(t: Task, flags: number): number {
+    void t;
+    void flags;
+    return 0;
   }
   /** Called when the last descriptor referring to it is closed. */
   release(): void {

@@ -68,7 +68,7 @@ export function setupNamespace(k: Kernel, o: NamespaceOptions): void {
     k.vfs.mount(b.guest, new HostFs(host, b.host));
   }
   k.vfs.mount('/proc', new ProcFs(k));
-  k.vfs.mount('/dev', new DevFs(host));
+  k.vfs.mount('/dev', new DevFs(k));
   k.vfs.mount('/dev/shm', new TmpFs(host, 0o1777));
   k.vfs.mount('/sys', new SysFs(host));
   if (o.tmpfsTmp) k.vfs.mount('/tmp', new TmpFs(host, 0o1777));

@@ -144,7 +144,9 @@ export function stat(k: Kernel, p: Process, task: Task | null = null): string {
   const t = task ?? leaderOf(p);
   const utime = task ? task.utimeNs : p.utimeNs, stime = task ? task.stimeNs : p.stimeNs;
   const nice = t ? t.nice : 0, policy = t ? t.policy : 0;
-  const f = [task ? task.tid : p.pid, `(${p.comm})`, stateOf(p, t), p.ppid, p.pgid, p.sid, 0, -1, 0x400000, 0, 0, 0, 0,
+  // tty_nr and tpgid: the controlling terminal's device and foreground group.
+  const tty = p.ctty;
+  const f = [task ? task.tid : p.pid, `(${p.comm})`, stateOf(p, t), p.ppid, p.pgid, p.sid, tty ? tty.rdev : 0, tty && tty.pgrp ? tty.pgrp : -1, 0x400000, 0, 0, 0, 0,
     ticks(utime), ticks(stime), ticks(p.cutimeNs), ticks(p.cstimeNs), 20 + nice, nice,
     p.tasks.length, 0, 0, m.size * 1024, m.size / 4, '18446744073709551615', 0, 0, stack ? stack.end - 8 : 0, 0, 0,
     0, t ? (t.sigmaskLo >>> 0) : 0, parseInt(s.ign.slice(8), 16), parseInt(s.cgt.slice(8), 16), 0, 0, 0, 17, 0, 0, policy, 0, 0, 0,

@@ -16,7 +16,7 @@ export type SynthNode =
   | { kind: 'dir'; entries: () => [string, number][]; mode?: number }
   | { kind: 'file'; read: () => Uint8Array | string; write?: (b: Uint8Array) => number; mode?: number }
   | { kind: 'link'; target: () => string | number }
-  | { kind: 'dev'; mode: number; rdev: number; open: (flags: number, guest: string) => OpenFile | number };
+  | { kind: 'dev'; mode: number; rdev: number; open: (flags: number, guest: string) => OpenFile | number; stat?: () => HostStat | number };
 
 const enc = new TextEncoder();
 
@@ -56,7 +56,7 @@ export abstract class SynthFs extends Fs {
         return synthStat(S_IFLNK | 0o777, ino, this.dev, typeof t === 'number' ? 0 : enc.encode(t).length, uid, gid, this.time);
       }
       case 'dev':
-        return synthStat(n.mode, ino, this.dev, 0, uid, gid, this.time, n.rdev);
+        return n.stat ? n.stat() : synthStat(n.mode, ino, this.dev, 0, uid, gid, this.time, n.rdev);
     }
   }
 

@@ -120,4 +120,8 @@ export const CASES: HostCase[] = [
   // IPv4 only: found in /etc/hosts, so no DNS query (a machine without a network answers alike).
   { name: 'getent ahostsv4 localhost', argv: ['getent', 'ahostsv4', 'localhost'] },
   sh('bash traps and jobs', "bash -c 'trap \"echo trapped\" USR1; kill -USR1 $$; (sleep 0.1; echo bg) & wait $!; echo status $?; seq 1 4 | xargs -P2 -n1 echo | sort'", ['bash']),
+  // Pseudo-terminals inside the guest: script(1) runs a shell on one, python's pty module forks
+  // a child onto one and talks to it through the master.
+  sh('script on a guest pty', "script -qec 'tty | sed s/[0-9]*$/N/; stty size; stty -a | head -2; echo hi' /dev/null < /dev/null", ['script', 'sed', 'stty']),
+  PY('pty.fork', 'import os, pty\npid, fd = pty.fork()\nif pid == 0:\n  os.execvp("sh", ["sh", "-c", "stty -a | head -3; tty | sed s/[0-9]*$/N/; read x; echo got $x"])\nos.write(fd, b"hello\\n")\nout = b""\nwhile True:\n  try: d = os.read(fd, 1024)\n  except OSError: break\n  if not d: break\n  out += d\nprint(repr(out), os.waitpid(pid, 0)[1])\nm, s = os.openpty()\nprint(os.ttyname(s).startswith("/dev/pts/"), os.isatty(m), os.get_terminal_size(s))'),
 ];
