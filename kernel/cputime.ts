@@ -164,9 +164,16 @@ export function taskWeight(t: Task): number {
   return t.policy === SCHED_IDLE ? IDLE_WEIGHT : NICE_WEIGHT[t.nice + 20];
 }
 
+/**
+ * A new task starts this far (in nice-0 nanoseconds) behind its creator, as CFS's START_DEBIT
+ * places it: the parent goes on after fork (a shell's setpgid/tcsetpgrp for its new job come
+ * before the job runs), and the child runs once the parent has had about a slice.
+ */
+const START_DEBIT_NS = 3e6;
+
 /** A new thread or process inherits its creator's nice value and policy (sched_fork). */
 export function inheritSched(from: Task, to: Task): void {
-  to.vruntime = from.vruntime;
+  to.vruntime = from.vruntime + (START_DEBIT_NS * 1024) / taskWeight(from);
   to.policy = from.policy;
   to.nice = from.nice;
   to.resetOnFork = from.resetOnFork;
